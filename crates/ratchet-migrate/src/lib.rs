@@ -1,0 +1,21 @@
+//! ratchet's library: load migrations in ratchet's layout or another tool's, split and
+//! classify their SQL, and apply or roll them back on PostgreSQL, MySQL/MariaDB or SQLite
+//! with one migrator at a time and an append-only ledger.
+//!
+//! The library never prints: long operations report [`Event`]s to a callback, and
+//! every outcome is a value or an [`Error`] whose message says what to do next.
+
+pub mod config;
+pub mod engine;
+mod error;
+pub mod event;
+pub mod ledger;
+pub mod plan;
+pub mod runner;
+pub mod source;
+pub mod sql;
+pub mod status;
+pub mod url;
+
+pub use error::{Error, Result};
+pub use event::Event;
