@@ -1,1 +1,419 @@
-//! config (being written).
+//! `ratchet.toml` and the environment.
+//!
+//! ```toml
+//! [database]
+//! url = "${DATABASE_URL}"        # ${VAR} and ${VAR:-default} are expanded
+//!
+//! [migrations]
+//! dir = "migrations"
+//! mode = "reversible"            # or "forward-only"
+//! format = "native"              # optional; detected from the files when absent
+//!
+//! [run]
+//! lock_timeout = "10m"           # how long `up`/`down` wait for another ratchet
+//! ddl_lock_timeout = "5s"        # per statement: PostgreSQL lock_timeout, MySQL lock_wait_timeout
+//! ddl_lock_retries = 5           # retries, with backoff, after a statement's lock timeout
+//!
+//! [lint]
+//! start_after = 20261101090000
+//!
+//! [targets.green]
+//! url = "postgres://..."
+//! ```
+//!
+//! The URL is chosen in this order: `--database-url`, `--target <name>`, the
+//! `DATABASE_URL` environment variable, `[database] url`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::source::SourceFormat;
+use crate::{Error, Result};
+
+/// The name of the configuration file in a project folder.
+pub const FILE_NAME: &str = "ratchet.toml";
+
+/// Whether migrations may be rolled back with down files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Down files are allowed and `down` runs them.
+    #[default]
+    Reversible,
+    /// No down files: a rollback is a new forward migration (`ratchet revert`).
+    ForwardOnly,
+}
+
+/// A project's configuration, with defaults filled in.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from, if there was one.
+    pub path: Option<PathBuf>,
+    /// `[database] url`, not yet expanded.
+    pub database_url: Option<String>,
+    /// `[migrations] dir`, relative to the project folder.
+    pub migrations_dir: PathBuf,
+    /// `[migrations] mode`.
+    pub mode: Mode,
+    /// `[migrations] format`, when set.
+    pub format: Option<SourceFormat>,
+    /// Settings of `up` and `down`.
+    pub run: RunSettings,
+    /// `[lint] start_after`.
+    pub lint_start_after: Option<i64>,
+    /// `[targets.<name>] url`, not yet expanded.
+    pub targets: BTreeMap<String, String>,
+}
+
+/// How migrations are run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSettings {
+    /// How long to wait for another migrator holding the lock.
+    pub lock_timeout: Duration,
+    /// How long one statement may wait for a table lock before it gives up and retries.
+    pub ddl_lock_timeout: Duration,
+    /// How many times a statement that hit `ddl_lock_timeout` is retried.
+    pub ddl_lock_retries: u32,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        RunSettings {
+            lock_timeout: Duration::from_secs(600),
+            ddl_lock_timeout: Duration::from_secs(5),
+            ddl_lock_retries: 5,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            database_url: None,
+            migrations_dir: PathBuf::from("migrations"),
+            mode: Mode::default(),
+            format: None,
+            run: RunSettings::default(),
+            lint_start_after: None,
+            targets: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    database: RawDatabase,
+    #[serde(default)]
+    migrations: RawMigrations,
+    #[serde(default)]
+    run: RawRun,
+    #[serde(default)]
+    lint: RawLint,
+    #[serde(default)]
+    targets: BTreeMap<String, RawTarget>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMigrations {
+    dir: Option<PathBuf>,
+    mode: Option<Mode>,
+    format: Option<SourceFormat>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRun {
+    lock_timeout: Option<String>,
+    ddl_lock_timeout: Option<String>,
+    ddl_lock_retries: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLint {
+    start_after: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    url: String,
+}
+
+impl Config {
+    /// Reads `ratchet.toml` in `project_dir`, or the defaults when there is none.
+    pub fn load(project_dir: &Path) -> Result<Config> {
+        let path = project_dir.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Parses the text of a configuration file read from `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let bad = |message: String| Error::Config {
+            path: path.to_path_buf(),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let duration = |key: &str, value: Option<String>, default: Duration| match value {
+            None => Ok(default),
+            Some(v) => humantime::parse_duration(&v).map_err(|e| {
+                bad(format!(
+                    "[run] {key} = \"{v}\": {e}; write a duration such as \"5s\" or \"10m\""
+                ))
+            }),
+        };
+        let defaults = RunSettings::default();
+        let run = RunSettings {
+            lock_timeout: duration("lock_timeout", raw.run.lock_timeout, defaults.lock_timeout)?,
+            ddl_lock_timeout: duration(
+                "ddl_lock_timeout",
+                raw.run.ddl_lock_timeout,
+                defaults.ddl_lock_timeout,
+            )?,
+            ddl_lock_retries: raw.run.ddl_lock_retries.unwrap_or(defaults.ddl_lock_retries),
+        };
+        if run.ddl_lock_timeout.is_zero() {
+            return Err(bad(
+                "[run] ddl_lock_timeout must be more than zero: a zero lock timeout means \
+                 \"wait forever\" on PostgreSQL"
+                    .into(),
+            ));
+        }
+        if let Some(dir) = &raw.migrations.dir
+            && dir.as_os_str().is_empty()
+        {
+            return Err(bad("[migrations] dir is empty; name the migrations folder".into()));
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            database_url: raw.database.url,
+            migrations_dir: raw
+                .migrations
+                .dir
+                .unwrap_or_else(|| PathBuf::from("migrations")),
+            mode: raw.migrations.mode.unwrap_or_default(),
+            format: raw.migrations.format,
+            run,
+            lint_start_after: raw.lint.start_after,
+            targets: raw.targets.into_iter().map(|(k, v)| (k, v.url)).collect(),
+        })
+    }
+
+    /// The database URL to use, after the overrides, with `${VAR}` expanded.
+    pub fn database_url(&self, cli_url: Option<&str>, target: Option<&str>) -> Result<String> {
+        self.database_url_with(cli_url, target, |name| std::env::var(name).ok())
+    }
+
+    /// [`Config::database_url`] with the environment given as a function (for tests).
+    pub fn database_url_with(
+        &self,
+        cli_url: Option<&str>,
+        target: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<String> {
+        if let Some(url) = cli_url {
+            return Ok(url.to_string());
+        }
+        let config_path = || self.path.clone().unwrap_or_else(|| PathBuf::from(FILE_NAME));
+        if let Some(name) = target {
+            let url = self.targets.get(name).ok_or_else(|| Error::Config {
+                path: config_path(),
+                message: if self.targets.is_empty() {
+                    format!("no target `{name}`: add a [targets.{name}] table with a url")
+                } else {
+                    format!(
+                        "no target `{name}`; the targets are: {}",
+                        self.targets.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )
+                },
+            })?;
+            return expand(url, &format!("[targets.{name}] url"), &env).map_err(|message| {
+                Error::Config {
+                    path: config_path(),
+                    message,
+                }
+            });
+        }
+        if let Some(url) = env("DATABASE_URL").filter(|u| !u.is_empty()) {
+            return Ok(url);
+        }
+        match &self.database_url {
+            Some(url) => expand(url, "[database] url", &env).map_err(|message| Error::Config {
+                path: config_path(),
+                message,
+            }),
+            None => Err(Error::Usage(
+                "no database: pass --database-url, set DATABASE_URL, or set [database] url in \
+                 ratchet.toml"
+                    .into(),
+            )),
+        }
+    }
+}
+
+/// Expands `${VAR}` and `${VAR:-default}` in `value`.
+fn expand(value: &str, key: &str, env: &impl Fn(&str) -> Option<String>) -> Result<String, String> {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("{key}: `${{` without a closing `}}` in \"{value}\""))?;
+        let expr = &after[..end];
+        let (name, default) = match expr.split_once(":-") {
+            Some((n, d)) => (n, Some(d)),
+            None => (expr, None),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("{key}: `${{{expr}}}` is not a valid variable name"));
+        }
+        match (env(name).filter(|v| !v.is_empty()), default) {
+            (Some(v), _) => out.push_str(&v),
+            (None, Some(d)) => out.push_str(d),
+            (None, None) => {
+                return Err(format!(
+                    "{key}: environment variable {name} is not set; set it, or pass \
+                     --database-url"
+                ));
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(Path::new("ratchet.toml"), text)
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path()).unwrap();
+        assert_eq!(config.migrations_dir, PathBuf::from("migrations"));
+        assert_eq!(config.mode, Mode::Reversible);
+        assert!(config.path.is_none());
+    }
+
+    #[test]
+    fn reads_every_section() {
+        let config = parse(
+            r#"
+            [database]
+            url = "sqlite:shop.db"
+            [migrations]
+            dir = "db/migrations"
+            mode = "forward-only"
+            format = "dbmate"
+            [run]
+            lock_timeout = "30s"
+            ddl_lock_timeout = "2s"
+            ddl_lock_retries = 3
+            [lint]
+            start_after = 20261101090000
+            [targets.green]
+            url = "postgres://h/green"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.migrations_dir, PathBuf::from("db/migrations"));
+        assert_eq!(config.mode, Mode::ForwardOnly);
+        assert_eq!(config.format, Some(SourceFormat::Dbmate));
+        assert_eq!(config.run.lock_timeout, Duration::from_secs(30));
+        assert_eq!(config.run.ddl_lock_timeout, Duration::from_secs(2));
+        assert_eq!(config.run.ddl_lock_retries, 3);
+        assert_eq!(config.lint_start_after, Some(20261101090000));
+        assert_eq!(config.targets["green"], "postgres://h/green");
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_file() {
+        let err = parse("[migrations]\ndirectory = \"m\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("ratchet.toml: "), "{err}");
+        assert!(err.contains("unknown field `directory`"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let err = parse("[migrations]\nmode = \"sideways\"\n").unwrap_err().to_string();
+        assert!(err.contains("sideways"), "{err}");
+        assert!(err.contains("reversible"), "{err}");
+        let err = parse("[run]\nlock_timeout = \"soon\"\n").unwrap_err().to_string();
+        assert!(err.contains("[run] lock_timeout = \"soon\""), "{err}");
+        let err = parse("[migrations]\nformat = \"liquibase\"\n").unwrap_err().to_string();
+        assert!(err.contains("liquibase"), "{err}");
+    }
+
+    #[test]
+    fn url_precedence_and_expansion() {
+        let config = parse(
+            "[database]\nurl = \"postgres://app:${PGPASS}@db/${DB:-shop}\"\n\
+             [targets.blue]\nurl = \"postgres://blue/${DB}\"\n",
+        )
+        .unwrap();
+        let env = |name: &str| match name {
+            "PGPASS" => Some("pw".to_string()),
+            "DB" => Some("prod".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            config.database_url_with(None, None, env).unwrap(),
+            "postgres://app:pw@db/prod"
+        );
+        assert_eq!(
+            config.database_url_with(None, Some("blue"), env).unwrap(),
+            "postgres://blue/prod"
+        );
+        assert_eq!(
+            config.database_url_with(Some("sqlite:x.db"), Some("blue"), env).unwrap(),
+            "sqlite:x.db"
+        );
+        let with_database_url = |name: &str| {
+            (name == "DATABASE_URL").then(|| "mysql://root@h/db".to_string())
+        };
+        assert_eq!(
+            config.database_url_with(None, None, with_database_url).unwrap(),
+            "mysql://root@h/db"
+        );
+        let only_pass = |name: &str| (name == "PGPASS").then(|| "pw".to_string());
+        assert_eq!(
+            config.database_url_with(None, None, only_pass).unwrap(),
+            "postgres://app:pw@db/shop"
+        );
+        let err = config
+            .database_url_with(None, None, |_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[database] url: environment variable PGPASS is not set"), "{err}");
+        let err = config
+            .database_url_with(None, Some("red"), env)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no target `red`; the targets are: blue"), "{err}");
+    }
+}

@@ -1,9 +1,73 @@
 //! Events the library reports while it works; the CLI renders them.
 
-/// Something that happened during a run.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::engine::LockHolder;
+use crate::plan::Direction;
+
+/// Something that happened during a run, in the order it happened.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Event {
-    /// A notice for the user.
+    /// Another migrator holds the lock; ratchet waits (up to `timeout`).
+    LockWaiting {
+        /// Who holds it, when the database can tell.
+        holder: Option<LockHolder>,
+        /// How long ratchet will wait.
+        timeout: Duration,
+    },
+    /// The lock was taken after waiting.
+    LockAcquired {
+        /// How long ratchet waited.
+        waited: Duration,
+    },
+    /// A migration starts.
+    MigrationStarted {
+        /// Its version.
+        version: i64,
+        /// Its name.
+        name: String,
+        /// Up or down.
+        direction: Direction,
+        /// Whether it runs in one transaction.
+        transactional: bool,
+        /// How many statements it runs.
+        statements: usize,
+    },
+    /// A statement hit its lock timeout; ratchet backs off and tries again.
+    LockTimeoutRetry {
+        /// The migration's version.
+        version: i64,
+        /// The file of the statement.
+        path: PathBuf,
+        /// The statement's line.
+        line: u32,
+        /// This retry's number (1-based).
+        attempt: u32,
+        /// How many retries are allowed.
+        retries: u32,
+        /// How long ratchet waits before retrying.
+        backoff: Duration,
+    },
+    /// A migration's verify queries passed.
+    VerifyPassed {
+        /// The migration's version.
+        version: i64,
+        /// How many queries ran.
+        queries: usize,
+    },
+    /// A migration finished.
+    MigrationFinished {
+        /// Its version.
+        version: i64,
+        /// Its name.
+        name: String,
+        /// Up or down.
+        direction: Direction,
+        /// How long it took.
+        elapsed: Duration,
+    },
+    /// A notice for the user (how a step runs, what was absorbed, what was skipped).
     Notice(String),
 }

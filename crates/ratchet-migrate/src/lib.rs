@@ -11,6 +11,7 @@ mod error;
 pub mod event;
 pub mod ledger;
 pub mod plan;
+pub mod repair;
 pub mod runner;
 pub mod source;
 pub mod sql;

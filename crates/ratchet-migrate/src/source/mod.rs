@@ -177,3 +177,9 @@ pub fn load(dir: &Path, format: Option<SourceFormat>, dialect: Dialect) -> Resul
     let _ = (dir, format, dialect);
     Err(Error::Usage("source loading is not written yet".into()))
 }
+
+/// Detects the layout of a migrations folder. (Placeholder until the loaders land.)
+pub fn detect_format(dir: &Path) -> Result<SourceFormat> {
+    let _ = dir;
+    Ok(SourceFormat::Native)
+}

@@ -1,0 +1,176 @@
+//! The command line: every flag is documented where it is defined.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Safe schema migrations for PostgreSQL, MySQL/MariaDB and SQLite: apply, record and roll
+/// back migrations with an append-only ledger and one migrator at a time.
+#[derive(Debug, Parser)]
+#[command(name = "ratchet", version, max_term_width = 100)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run as if ratchet was started in <DIR> (where ratchet.toml is).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The database URL; overrides --target, DATABASE_URL and ratchet.toml.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// A database named in ratchet.toml's [targets].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Human,
+    /// For programs; the shapes are stable.
+    Json,
+}
+
+/// Options of the commands that take the migrator lock.
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// How long to wait for another ratchet holding the migrator lock ("30s", "10m"); 0
+    /// fails at once. Default: [run] lock_timeout, or 10m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub lock_timeout: Option<Duration>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write ratchet.toml and migrations/, adopting another tool's folder when there is one.
+    Init,
+    /// Create the files of a new migration with the next version.
+    New(NewArgs),
+    /// Show each migration: applied, pending, rolled back, failed, drifted or missing.
+    Status,
+    /// Apply pending migrations.
+    Up(UpArgs),
+    /// Roll back applied migrations with their down files, newest first.
+    Down(DownArgs),
+    /// Show the ledger: every apply, rollback and failure, nothing deleted.
+    History,
+    /// Run verify queries now: each must return no rows or a single 0.
+    Verify(VerifyArgs),
+    /// Accept a reviewed checksum change, or clear a failed row; recorded in the ledger.
+    Repair(RepairArgs),
+    /// Adopt an existing database: record migrations up to VERSION as applied without
+    /// running them.
+    Baseline(BaselineArgs),
+}
+
+/// `ratchet new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What the migration does, e.g. add_priority.
+    pub name: String,
+    /// Also create a down file (reversible migration).
+    #[arg(long)]
+    pub down: bool,
+    /// Also create a verify file (for data migrations).
+    #[arg(long)]
+    pub verify: bool,
+    /// Start from a batched backfill template (implies --verify).
+    #[arg(long)]
+    pub backfill: bool,
+}
+
+/// `ratchet up`.
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Apply pending migrations up to and including this version.
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub to: Option<i64>,
+    /// Show what would run, and how, without touching the database.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply pending migrations older than the newest applied one.
+    #[arg(long)]
+    pub out_of_order: bool,
+    /// Go on although applied migrations have no file.
+    #[arg(long)]
+    pub ignore_missing: bool,
+    /// Lock options.
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `ratchet down`.
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    /// Roll back only this migration (refused while newer ones are applied).
+    #[arg(value_name = "VERSION", value_parser = parse_version, conflicts_with = "to")]
+    pub version: Option<i64>,
+    /// Roll back every migration newer than this version (0: all of them).
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub to: Option<i64>,
+    /// Lock options.
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `ratchet verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only this migration's verify file (applied or not).
+    #[arg(value_name = "VERSION", value_parser = parse_version)]
+    pub version: Option<i64>,
+}
+
+/// `ratchet repair`.
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// The migrations to repair; all drifted and failed ones when none is given.
+    #[arg(value_name = "VERSION", value_parser = parse_version)]
+    pub versions: Vec<i64>,
+    /// Why the repair is right, recorded in the ledger.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Lock options.
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `ratchet baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The newest migration the database already has.
+    #[arg(value_name = "VERSION", value_parser = parse_version)]
+    pub version: i64,
+    /// Lock options.
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// Versions are integers; leading zeros are not significant.
+fn parse_version(text: &str) -> Result<i64, String> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 0)
+        .ok_or_else(|| format!("`{text}` is not a version: versions are whole numbers, like 20261101090000 or 0003"))
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    if text == "0" {
+        return Ok(Duration::ZERO);
+    }
+    humantime::parse_duration(text).map_err(|e| format!("{e}; write a duration such as 30s or 10m"))
+}

@@ -1,0 +1,60 @@
+//! `ratchet history`: the ledger, every row, in the order written.
+
+use ratchet_migrate::{Result, ledger};
+use serde::Serialize;
+
+use super::Project;
+use crate::Outcome;
+use crate::cli::Format;
+use crate::render;
+
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    entries: &'a [ledger::LedgerRow],
+}
+
+pub async fn run(project: &Project) -> Result<Outcome> {
+    let mut engine = project.connect().await?;
+    let entries = ledger::rows(engine.as_mut()).await?;
+    if project.global.format == Format::Json {
+        render::print_json(&HistoryJson { entries: &entries })?;
+        return Ok(Outcome::Ok);
+    }
+    if entries.is_empty() {
+        println!("the ledger is empty: nothing has been applied to {}", engine.target());
+        return Ok(Outcome::Ok);
+    }
+    let rows = entries
+        .iter()
+        .map(|r| {
+            let rolled_back = match (&r.rolled_back_at, &r.rolled_back_by) {
+                (Some(at), Some(by)) => format!("{at} by {by}"),
+                (Some(at), None) => at.clone(),
+                _ => String::new(),
+            };
+            vec![
+                r.id.to_string(),
+                r.version.to_string(),
+                r.name.clone(),
+                r.kind.clone(),
+                r.state.as_str().to_string(),
+                format!("{} by {}", r.applied_at, r.applied_by),
+                r.execution_time_ms.map(|ms| format!("{ms} ms")).unwrap_or_default(),
+                rolled_back,
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        render::table(
+            &["ID", "VERSION", "NAME", "KIND", "STATE", "APPLIED", "TOOK", "ROLLED BACK"],
+            rows
+        )
+    );
+    for r in entries.iter().filter(|r| r.note.is_some()) {
+        if let Some(note) = &r.note {
+            println!("#{} ({}): {}", r.id, r.version, note.replace('\n', "\n    "));
+        }
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,9 @@
+//! The real `ratchet` binary, end to end: output, exit codes and the database afterwards.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod support;
+
+mod errors;
+mod locking;
+mod quick_start;
+mod scaffolding;

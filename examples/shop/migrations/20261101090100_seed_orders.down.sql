@@ -1,0 +1,1 @@
+DELETE FROM orders WHERE id BETWEEN 1 AND 5;
