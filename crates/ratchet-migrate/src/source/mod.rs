@@ -12,18 +12,35 @@
 //! The checksum of a migration is the SHA-256 of the bytes of the file that holds its up
 //! script (the whole file for dbmate, whose one file holds both directions). It never
 //! depends on line endings being normalised or on the statements ratchet found.
+//!
+//! In every layout, hidden files and files that are not `.sql` (README.md, .gitkeep) are
+//! ignored, but a `.sql` file whose name does not fit the layout is an error: a
+//! misnamed migration must not be skipped silently. Versions are digits, leading zeros
+//! not significant (`0001` is 1), and fit in an `i64`; two migrations with one version,
+//! and a down or verify script without its up script, are errors. When no format is
+//! given, [`detect_format`] picks one from the files.
 
+mod dbmate;
+mod detect;
+mod diesel;
 pub mod directive;
+mod files;
+mod flyway;
+mod golang_migrate;
+mod native;
+mod sqlx;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::sql::{Dialect, Statement};
 use crate::{Error, Result};
 
+pub use detect::detect_format;
 pub use directive::{Allow, Backfill, BatchSize, Directives, Phase};
 
 /// A layout of migration files.
@@ -142,27 +159,20 @@ pub struct Script {
 impl Script {
     /// Reads one SQL file on its own (for `lint` on loose files).
     pub fn from_file(path: &Path, dialect: Dialect) -> Result<Script> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Error::source(
-                path,
-                0,
-                format!(
-                    "not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        })?;
+        let text = read_text(path)?;
         Script::parse(path, &text, 1, dialect)
     }
 
     /// Parses a script from `text`, which starts at line `first_line` of `path`.
     pub fn parse(path: &Path, text: &str, first_line: u32, dialect: Dialect) -> Result<Script> {
         let directives = Directives::parse(path, text, first_line)?;
+        // Editors on Windows may save a byte-order mark; it is not SQL.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let offset = first_line.saturating_sub(1);
         let mut statements = crate::sql::split(text, dialect)
-            .map_err(|e| Error::source(path, e.line + first_line - 1, e.message.clone()))?;
+            .map_err(|e| Error::source(path, e.line.saturating_add(offset), e.message.clone()))?;
         for statement in &mut statements {
-            statement.line += first_line - 1;
+            statement.line = statement.line.saturating_add(offset);
         }
         Ok(Script {
             path: path.to_path_buf(),
@@ -172,10 +182,206 @@ impl Script {
     }
 }
 
-/// Loads a migrations folder in `format`, or in the format detected from its files.
+/// Loads a migrations folder in `format`, or in the format [`detect_format`] finds when
+/// `format` is `None`.
 pub fn load(dir: &Path, format: Option<SourceFormat>, dialect: Dialect) -> Result<MigrationSet> {
-    let _ = (dir, format, dialect);
-    Err(Error::Usage("source loading is not written yet".into()))
+    check_dir(dir)?;
+    let format = match format {
+        Some(format) => format,
+        None => detect_format(dir)?,
+    };
+    let migrations = match format {
+        SourceFormat::Native => native::load(dir, dialect)?,
+        SourceFormat::Sqlx => sqlx::load(dir, dialect)?,
+        SourceFormat::Diesel => diesel::load(dir, dialect)?,
+        SourceFormat::Dbmate => dbmate::load(dir, dialect)?,
+        SourceFormat::Flyway => flyway::load(dir, dialect)?,
+        SourceFormat::GolangMigrate => golang_migrate::load(dir, dialect)?,
+    };
+    Ok(MigrationSet {
+        dir: dir.to_path_buf(),
+        format,
+        migrations,
+    })
+}
+
+/// The hex SHA-256 of `bytes`: a migration's checksum is this of the file holding its up
+/// script.
+pub fn checksum(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            // Writing to a String cannot fail.
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
+/// Reads a file that must be UTF-8 text.
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::source(
+            path,
+            0,
+            format!(
+                "not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+/// The migrations folder must exist before anything is read from it.
+fn check_dir(dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(metadata) if metadata.is_dir() => Ok(()),
+        Ok(_) => Err(Error::source(
+            dir,
+            0,
+            "this is a file, not a folder; set `dir` in the `[migrations]` section of \
+             ratchet.toml to the migrations folder",
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::source(
+            dir,
+            0,
+            "the migrations folder does not exist; run `ratchet init` to create it, or set \
+             `dir` in the `[migrations]` section of ratchet.toml to where the migrations are",
+        )),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+#[cfg(test)]
+mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{CREATE_A, CREATE_A_SHA256, folder, source_error, write};
+    use super::*;
+
+    #[test]
+    fn a_missing_folder_says_to_run_init_or_set_the_dir() {
+        let root = folder(&[]);
+        let dir = root.path().join("migrations");
+        let (path, line, message) = source_error(load(&dir, None, Dialect::Postgres));
+        assert_eq!((path, line), (dir.clone(), 0));
+        assert_eq!(
+            message,
+            "the migrations folder does not exist; run `ratchet init` to create it, or set `dir` \
+             in the `[migrations]` section of ratchet.toml to where the migrations are"
+        );
+        // An explicit format does not skip the check.
+        let (path, _, _) = source_error(load(&dir, Some(SourceFormat::Flyway), Dialect::Mysql));
+        assert_eq!(path, dir);
+    }
+
+    #[test]
+    fn a_file_in_place_of_the_folder_is_an_error() {
+        let root = folder(&[("migrations", "")]);
+        let dir = root.path().join("migrations");
+        let (path, line, message) = source_error(load(&dir, None, Dialect::Sqlite));
+        assert_eq!((path, line), (dir, 0));
+        assert!(
+            message.starts_with("this is a file, not a folder"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_empty_folder_is_native_with_no_migrations() {
+        let root = folder(&[("README.md", "# migrations"), (".gitkeep", "")]);
+        let set = load(root.path(), None, Dialect::Postgres).expect("load");
+        assert_eq!(set.format, SourceFormat::Native);
+        assert_eq!(set.dir, root.path());
+        assert!(set.migrations.is_empty());
+    }
+
+    #[test]
+    fn checksum_is_hex_sha256() {
+        assert_eq!(
+            checksum(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(checksum(CREATE_A.as_bytes()), CREATE_A_SHA256);
+    }
+
+    #[test]
+    fn checksum_covers_the_bytes_as_written() {
+        // CRLF and LF files differ: the checksum never normalises line endings.
+        assert_ne!(checksum(b"SELECT 1;\r\n"), checksum(b"SELECT 1;\n"),);
+    }
+
+    #[test]
+    fn get_finds_a_migration_by_version() {
+        let root = folder(&[("0001_a.up.sql", CREATE_A), ("0003_c.up.sql", CREATE_A)]);
+        let set = load(root.path(), None, Dialect::Postgres).expect("load");
+        assert_eq!(set.get(3).map(|m| m.name.as_str()), Some("c"));
+        assert!(set.get(2).is_none());
+    }
+
+    #[test]
+    fn parse_offsets_statement_lines_by_first_line() {
+        let path = Path::new("m.sql");
+        let script =
+            Script::parse(path, "SELECT 1;\n\nSELECT 2;\n", 10, Dialect::Postgres).expect("parse");
+        assert_eq!(super::testing::lines(&script), vec![10, 12]);
+        assert_eq!(script.path, path);
+    }
+
+    #[test]
+    fn parse_reports_directive_errors_at_the_file_line() {
+        let text = "-- ratchet:nope\nSELECT 1;\n";
+        let (path, line, _) = source_error(Script::parse(
+            Path::new("m.sql"),
+            text,
+            7,
+            Dialect::Postgres,
+        ));
+        assert_eq!((path, line), (PathBuf::from("m.sql"), 7));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_sql() {
+        let text = "\u{feff}-- ratchet:no-transaction\nSELECT 1;\n";
+        let script = Script::parse(Path::new("m.sql"), text, 1, Dialect::Postgres).expect("parse");
+        assert!(script.directives.no_transaction);
+        assert!(!script.statements[0].sql.contains('\u{feff}'));
+    }
+
+    #[test]
+    fn from_file_refuses_a_file_that_is_not_utf8() {
+        let root = folder(&[]);
+        write(root.path(), "bad.sql", b"SELECT 'caf\xe9';\n");
+        let path = root.path().join("bad.sql");
+        let (at, line, message) = source_error(Script::from_file(&path, Dialect::Mysql));
+        assert_eq!((at, line), (path, 0));
+        assert_eq!(
+            message,
+            "not valid UTF-8 (first bad byte at offset 11); save the file as UTF-8"
+        );
+    }
+
+    #[test]
+    fn script_paths_are_the_folder_joined_to_the_file() {
+        let root = folder(&[("0001_a.up.sql", CREATE_A)]);
+        let set = load(root.path(), None, Dialect::Postgres).expect("load");
+        assert_eq!(set.migrations[0].up.path, root.path().join("0001_a.up.sql"));
+        // So a relative folder gives relative paths, printed as `migrations/0001_a.up.sql`.
+        assert_eq!(
+            Path::new("migrations").join("0001_a.up.sql"),
+            PathBuf::from("migrations/0001_a.up.sql")
+        );
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in SourceFormat::ALL {
+            assert_eq!(format.name().parse::<SourceFormat>(), Ok(format));
+        }
+        assert!("liquibase".parse::<SourceFormat>().is_err());
+    }
 }
 
 /// Detects the layout of a migrations folder. (Placeholder until the loaders land.)
