@@ -383,9 +383,3 @@ mod tests {
         assert!("liquibase".parse::<SourceFormat>().is_err());
     }
 }
-
-/// Detects the layout of a migrations folder. (Placeholder until the loaders land.)
-pub fn detect_format(dir: &Path) -> Result<SourceFormat> {
-    let _ = dir;
-    Ok(SourceFormat::Native)
-}
