@@ -159,23 +159,24 @@ pub fn failure_detail(up: &Script, row: &LedgerRow) -> String {
     let total = up.statements.len();
     let done = usize::try_from(row.statements_done).unwrap_or(0).min(total);
     let lines = |range: std::ops::Range<usize>| -> String {
-        up.statements[range]
+        let numbers: Vec<String> = up.statements[range]
             .iter()
             .map(|s| s.line.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect();
+        let noun = if numbers.len() == 1 { "line" } else { "lines" };
+        format!("{noun} {}", numbers.join(", "))
     };
     let mut detail = if done == 0 {
         format!("none of its {total} statements committed")
     } else {
         format!(
-            "{done} of {total} statements committed ({} line {})",
+            "{done} of {total} statements committed ({} {})",
             up.path.display(),
             lines(0..done)
         )
     };
     if done < total {
-        detail.push_str(&format!("; not committed: line {}", lines(done..total)));
+        detail.push_str(&format!("; not committed: {}", lines(done..total)));
     }
     if let Some(note) = &row.note {
         detail.push_str(&format!("; {}", note.replace('\n', "; ")));

@@ -87,7 +87,7 @@ impl Signals {
             self.dbmate.get_or_insert(entry.path);
             return Ok(());
         }
-        let Some((stem, suffix)) = split_suffix(&entry.name) else {
+        let Some((stem, suffix, _)) = split_suffix(&entry.name) else {
             return Ok(());
         };
         if split_version_name(stem).is_none() {

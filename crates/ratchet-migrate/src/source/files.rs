@@ -341,11 +341,24 @@ pub(super) enum Suffix {
     Plain,
 }
 
-/// Splits `0001_add.up.sql` into `0001_add` and [`Suffix::Up`]. `None` unless the name
-/// ends in `.sql` written in lower case.
-pub(super) fn split_suffix(name: &str) -> Option<(&str, Suffix)> {
+/// Splits `0001_add.up.sql` into `0001_add` and [`Suffix::Up`], and a dialect variant
+/// `0001_add.down.mysql.sql` into `0001_add`, [`Suffix::Down`] and MySQL. `None` unless the
+/// name ends in `.sql` written in lower case.
+pub(super) fn split_suffix(name: &str) -> Option<(&str, Suffix, Option<Dialect>)> {
     let stem = name.strip_suffix(".sql")?;
-    Some(if let Some(stem) = stem.strip_suffix(".up") {
+    let (stem, dialect) = [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite]
+        .into_iter()
+        .find_map(|d| {
+            let tagged = stem.strip_suffix(d.name())?.strip_suffix('.')?;
+            // Only a role suffix before the tag makes it a variant: `0001_x.mysql.sql`
+            // is a migration named `x.mysql`, read as the layout says.
+            [".up", ".down", ".verify"]
+                .iter()
+                .any(|role| tagged.ends_with(role))
+                .then_some((tagged, Some(d)))
+        })
+        .unwrap_or((stem, None));
+    let (stem, suffix) = if let Some(stem) = stem.strip_suffix(".up") {
         (stem, Suffix::Up)
     } else if let Some(stem) = stem.strip_suffix(".down") {
         (stem, Suffix::Down)
@@ -353,7 +366,8 @@ pub(super) fn split_suffix(name: &str) -> Option<(&str, Suffix)> {
         (stem, Suffix::Verify)
     } else {
         (stem, Suffix::Plain)
-    })
+    };
+    Some((stem, suffix, dialect))
 }
 
 /// How a layout of single files named `<version>_<name><suffix>` reads its folder.
@@ -366,27 +380,48 @@ pub(super) struct SuffixedLayout<'a> {
     pub role: fn(Suffix) -> Option<Role>,
     /// The source tool's own "no transaction" marker.
     pub no_transaction: fn(&str) -> bool,
+    /// Whether `<version>_<name>.<role>.<dialect>.sql` files replace the plain file of that
+    /// role on that dialect (ratchet's own layout: a portable migration whose down file
+    /// needs MySQL's `DROP INDEX ... ON`, say).
+    pub dialect_variants: bool,
 }
 
 impl SuffixedLayout<'_> {
     /// Loads the `.sql` files directly in `dir`; subfolders are not read.
     pub fn load(&self, dir: &Path, dialect: Dialect) -> Result<Vec<Migration>> {
-        let mut collector = Collector::default();
+        let mut files = Vec::new();
         for entry in list(dir)? {
             if !entry.is_sql() {
                 continue;
             }
-            let parsed = split_suffix(&entry.name).and_then(|(stem, suffix)| {
+            let parsed = split_suffix(&entry.name).and_then(|(stem, suffix, variant)| {
                 let role = (self.role)(suffix)?;
                 let (version, name) = split_version_name(stem)?;
-                Some((stem, version, name, role))
+                (variant.is_none() || self.dialect_variants)
+                    .then(|| (stem.to_owned(), version.to_owned(), name.to_owned(), role, variant))
             });
-            let Some((stem, version, name, role)) = parsed else {
+            let Some((stem, version, name, role, variant)) = parsed else {
                 return Err(unexpected_name(&entry.path, self.format, self.expected));
             };
             let version =
-                parse_version(version).map_err(|message| Error::source(&entry.path, 0, message))?;
-            collector.add(version, stem, name, role, entry.path)?;
+                parse_version(&version).map_err(|message| Error::source(&entry.path, 0, message))?;
+            files.push((entry.path, stem, version, name, role, variant));
+        }
+        // A variant for this dialect replaces the plain file; other dialects' are not ours.
+        let replaced: Vec<(String, Role)> = files
+            .iter()
+            .filter(|f| f.5 == Some(dialect))
+            .map(|f| (f.1.clone(), f.4))
+            .collect();
+        let mut collector = Collector::default();
+        for (path, stem, version, name, role, variant) in files {
+            let keep = match variant {
+                Some(d) => d == dialect,
+                None => !replaced.contains(&(stem.clone(), role)),
+            };
+            if keep {
+                collector.add(version, &stem, &name, role, path)?;
+            }
         }
         collector
             .finish()?

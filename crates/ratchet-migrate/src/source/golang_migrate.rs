@@ -20,6 +20,7 @@ const LAYOUT: SuffixedLayout<'static> = SuffixedLayout {
     },
     // golang-migrate runs each file as one multi-statement exec and has no marker of its own.
     no_transaction: no_marker,
+    dialect_variants: false,
 };
 
 /// Loads a golang-migrate folder.

@@ -11,7 +11,9 @@ use crate::sql::Dialect;
 const LAYOUT: SuffixedLayout<'static> = SuffixedLayout {
     format: "native",
     expected: "`<version>_<name>.up.sql` with optional `<version>_<name>.down.sql` and \
-               `<version>_<name>.verify.sql`, <version> being digits",
+               `<version>_<name>.verify.sql`, <version> being digits (a \
+               `<version>_<name>.down.mysql.sql` replaces the down file on MySQL; likewise \
+               for up, verify, postgres and sqlite)",
     role: |suffix| match suffix {
         Suffix::Up => Some(Role::Up),
         Suffix::Down => Some(Role::Down),
@@ -20,6 +22,7 @@ const LAYOUT: SuffixedLayout<'static> = SuffixedLayout {
     },
     // ratchet's own marker is the `-- ratchet:no-transaction` directive.
     no_transaction: no_marker,
+    dialect_variants: true,
 };
 
 /// Loads a folder in ratchet's own layout.
@@ -41,8 +44,30 @@ mod tests {
 
     const EXPECTED: &str = "this file name does not match the native layout, which expects \
                             `<version>_<name>.up.sql` with optional `<version>_<name>.down.sql` \
-                            and `<version>_<name>.verify.sql`, <version> being digits; rename \
-                            the file, or move it out of the migrations folder";
+                            and `<version>_<name>.verify.sql`, <version> being digits (a \
+                            `<version>_<name>.down.mysql.sql` replaces the down file on MySQL; \
+                            likewise for up, verify, postgres and sqlite); rename the file, or \
+                            move it out of the migrations folder";
+
+    #[test]
+    fn dialect_variants_replace_the_plain_file_on_their_dialect() {
+        let root = folder(&[
+            ("0001_index.up.sql", "CREATE INDEX i ON t (c);\n"),
+            ("0001_index.down.sql", "DROP INDEX i;\n"),
+            ("0001_index.down.mysql.sql", "DROP INDEX i ON t;\n"),
+            ("0002_mysql_only.up.mysql.sql", "SET @x = 1;\n"),
+        ]);
+        let on = |dialect| load_set(root.path(), None, dialect).expect("load").migrations;
+        let postgres = on(Dialect::Postgres);
+        assert_eq!(versions(&postgres), vec![(1, "index")]);
+        let down = postgres[0].down.as_ref().expect("down");
+        assert_eq!(down.statements[0].sql, "DROP INDEX i");
+        let mysql = on(Dialect::Mysql);
+        assert_eq!(versions(&mysql), vec![(1, "index"), (2, "mysql_only")]);
+        let down = mysql[0].down.as_ref().expect("down");
+        assert_eq!(down.path, root.path().join("0001_index.down.mysql.sql"));
+        assert_eq!(down.statements[0].sql, "DROP INDEX i ON t");
+    }
 
     #[test]
     fn reads_up_down_and_verify_scripts() {

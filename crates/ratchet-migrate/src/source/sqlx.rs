@@ -21,6 +21,7 @@ const LAYOUT: SuffixedLayout<'static> = SuffixedLayout {
         Suffix::Verify => None,
     },
     no_transaction: has_marker,
+    dialect_variants: false,
 };
 
 /// Loads a sqlx folder.

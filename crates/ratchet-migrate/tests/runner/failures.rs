@@ -94,7 +94,7 @@ async fn mysql_failure_records_statements_done(kind: Kind) {
     assert_eq!(failed.state, State::Failed);
     let detail = failed.detail.clone().unwrap();
     assert!(detail.starts_with("2 of 4 statements committed"), "{detail}");
-    assert!(detail.contains("line 1, 2; not committed: line 3, 4"), "{detail}");
+    assert!(detail.contains("lines 1, 2); not committed: lines 3, 4"), "{detail}");
     assert!(detail.contains("statement 3 of 4"), "{detail}");
 
     // `up` refuses until a person has looked, and says what to do.

@@ -159,10 +159,10 @@ async fn wrapping_begin_commit_is_absorbed(kind: Kind) {
     assert_eq!(db.ledger(), [(1, "applied".to_string(), false)]);
 
     // A COMMIT in the middle would end ratchet's transaction early: refused before running.
-    let folder = Folder::new(&[(
+    folder.write(
         "0002_split.up.sql",
         "CREATE TABLE c (id INT);\nCOMMIT;\nCREATE TABLE d (id INT);\n",
-    )]);
+    );
     let message = message(up(&db, &folder).await);
     assert!(message.contains("0002_split.up.sql:2:"), "{message}");
     assert!(message.contains("ratchet:no-transaction"), "{message}");
