@@ -845,13 +845,3 @@ mod tests {
         assert!(no_transaction_reason(&statements[0], PG).is_some());
     }
 }
-
-/// Whether the statement is `ALTER TYPE ... ADD VALUE` (PostgreSQL enums), which cannot run
-/// in a transaction before PostgreSQL 12.
-pub fn is_enum_add_value(statement: &Statement) -> bool {
-    let words = leading_words(&statement.sql, 64);
-    words.len() >= 4
-        && words[0] == "ALTER"
-        && words[1] == "TYPE"
-        && words.windows(2).any(|w| w[0] == "ADD" && w[1] == "VALUE")
-}
