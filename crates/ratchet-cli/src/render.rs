@@ -101,6 +101,9 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     for row in rows {
         table.add_row(row);
     }
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
     let text = table.to_string();
     // comfy-table pads every line to the table's width; trailing blanks only get in the way.
     text.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")

@@ -50,7 +50,7 @@ pub struct Project {
 impl Project {
     fn open(global: GlobalArgs) -> Result<Project> {
         Ok(Project {
-            config: Config::load(Path::new("."))?,
+            config: Config::load(Path::new(""))?,
             global,
         })
     }
