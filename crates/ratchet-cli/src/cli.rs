@@ -162,10 +162,11 @@ pub struct BaselineArgs {
 
 /// Versions are integers; leading zeros are not significant.
 fn parse_version(text: &str) -> Result<i64, String> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|v| *v >= 0)
-        .ok_or_else(|| format!("`{text}` is not a version: versions are whole numbers, like 20261101090000 or 0003"))
+    text.parse::<i64>().ok().filter(|v| *v >= 0).ok_or_else(|| {
+        format!(
+            "`{text}` is not a version: versions are whole numbers, like 20261101090000 or 0003"
+        )
+    })
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -173,4 +174,63 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         return Ok(Duration::ZERO);
     }
     humantime::parse_duration(text).map_err(|e| format!("{e}; write a duration such as 30s or 10m"))
+}
+
+/// The README's command table, from the definitions above, so that it cannot drift.
+#[cfg(test)]
+pub fn command_table() -> String {
+    use clap::CommandFactory;
+    let mut out = String::from("| command | what it does |\n|---|---|\n");
+    for command in Cli::command().get_subcommands() {
+        let mut usage = format!("ratchet {}", command.get_name());
+        for arg in command.get_arguments() {
+            if arg.is_global_set() || arg.get_id() == "help" {
+                continue;
+            }
+            let value = arg
+                .get_value_names()
+                .and_then(|names| names.first())
+                .map_or_else(|| arg.get_id().as_str().to_uppercase(), ToString::to_string);
+            let many = matches!(arg.get_num_args(), Some(n) if n.max_values() > 1);
+            let piece = match arg.get_long() {
+                Some(long) if arg.get_action().takes_values() => format!("--{long} <{value}>"),
+                Some(long) => format!("--{long}"),
+                None if many => format!("<{value}>..."),
+                None => format!("<{value}>"),
+            };
+            if arg.is_required_set() {
+                usage.push_str(&format!(" {piece}"));
+            } else {
+                usage.push_str(&format!(" [{piece}]"));
+            }
+        }
+        let about = command.get_about().map(ToString::to_string).unwrap_or_default();
+        out.push_str(&format!("| `{usage}` | {about} |\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The table between the markers in README.md is the one clap describes. Run with
+    /// `RATCHET_BLESS=1` to rewrite it after changing a command.
+    #[test]
+    fn readme_command_table_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let (start, end) = ("<!-- commands:start -->\n", "<!-- commands:end -->");
+        let from = readme.find(start).expect("start marker") + start.len();
+        let to = readme.find(end).expect("end marker");
+        let table = super::command_table();
+        if std::env::var("RATCHET_BLESS").is_ok_and(|v| v == "1") {
+            let updated = format!("{}{table}{}", &readme[..from], &readme[to..]);
+            std::fs::write(path, updated).unwrap();
+            return;
+        }
+        assert_eq!(
+            &readme[from..to],
+            table,
+            "README.md's command table is stale: run RATCHET_BLESS=1 cargo test -p ratchet-cli"
+        );
+    }
 }

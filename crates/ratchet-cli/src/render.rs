@@ -64,7 +64,10 @@ fn event_line(event: &Event) -> Option<String> {
             duration(*backoff)
         ),
         Event::VerifyPassed { version, queries } => {
-            format!("verified {version}: {queries} verify quer{} passed", if *queries == 1 { "y" } else { "ies" })
+            format!(
+                "verified {version}: {queries} verify quer{} passed",
+                if *queries == 1 { "y" } else { "ies" }
+            )
         }
         Event::MigrationFinished {
             version,
@@ -106,7 +109,10 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     }
     let text = table.to_string();
     // comfy-table pads every line to the table's width; trailing blanks only get in the way.
-    text.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Prints a value as JSON on stdout.

@@ -187,7 +187,10 @@ impl Config {
                 raw.run.ddl_lock_timeout,
                 defaults.ddl_lock_timeout,
             )?,
-            ddl_lock_retries: raw.run.ddl_lock_retries.unwrap_or(defaults.ddl_lock_retries),
+            ddl_lock_retries: raw
+                .run
+                .ddl_lock_retries
+                .unwrap_or(defaults.ddl_lock_retries),
         };
         if run.ddl_lock_timeout.is_zero() {
             return Err(bad(
@@ -199,7 +202,9 @@ impl Config {
         if let Some(dir) = &raw.migrations.dir
             && dir.as_os_str().is_empty()
         {
-            return Err(bad("[migrations] dir is empty; name the migrations folder".into()));
+            return Err(bad(
+                "[migrations] dir is empty; name the migrations folder".into()
+            ));
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
@@ -231,7 +236,11 @@ impl Config {
         if let Some(url) = cli_url {
             return Ok(url.to_string());
         }
-        let config_path = || self.path.clone().unwrap_or_else(|| PathBuf::from(FILE_NAME));
+        let config_path = || {
+            self.path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(FILE_NAME))
+        };
         if let Some(name) = target {
             let url = self.targets.get(name).ok_or_else(|| Error::Config {
                 path: config_path(),
@@ -352,7 +361,9 @@ mod tests {
 
     #[test]
     fn unknown_key_names_the_key_and_file() {
-        let err = parse("[migrations]\ndirectory = \"m\"\n").unwrap_err().to_string();
+        let err = parse("[migrations]\ndirectory = \"m\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("ratchet.toml: "), "{err}");
         assert!(err.contains("unknown field `directory`"), "{err}");
         assert!(err.contains("line 2"), "{err}");
@@ -360,12 +371,18 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_key() {
-        let err = parse("[migrations]\nmode = \"sideways\"\n").unwrap_err().to_string();
+        let err = parse("[migrations]\nmode = \"sideways\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("sideways"), "{err}");
         assert!(err.contains("reversible"), "{err}");
-        let err = parse("[run]\nlock_timeout = \"soon\"\n").unwrap_err().to_string();
+        let err = parse("[run]\nlock_timeout = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("[run] lock_timeout = \"soon\""), "{err}");
-        let err = parse("[migrations]\nformat = \"liquibase\"\n").unwrap_err().to_string();
+        let err = parse("[migrations]\nformat = \"liquibase\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("liquibase"), "{err}");
     }
 
@@ -390,14 +407,17 @@ mod tests {
             "postgres://blue/prod"
         );
         assert_eq!(
-            config.database_url_with(Some("sqlite:x.db"), Some("blue"), env).unwrap(),
+            config
+                .database_url_with(Some("sqlite:x.db"), Some("blue"), env)
+                .unwrap(),
             "sqlite:x.db"
         );
-        let with_database_url = |name: &str| {
-            (name == "DATABASE_URL").then(|| "mysql://root@h/db".to_string())
-        };
+        let with_database_url =
+            |name: &str| (name == "DATABASE_URL").then(|| "mysql://root@h/db".to_string());
         assert_eq!(
-            config.database_url_with(None, None, with_database_url).unwrap(),
+            config
+                .database_url_with(None, None, with_database_url)
+                .unwrap(),
             "mysql://root@h/db"
         );
         let only_pass = |name: &str| (name == "PGPASS").then(|| "pw".to_string());
@@ -409,11 +429,17 @@ mod tests {
             .database_url_with(None, None, |_| None)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("[database] url: environment variable PGPASS is not set"), "{err}");
+        assert!(
+            err.contains("[database] url: environment variable PGPASS is not set"),
+            "{err}"
+        );
         let err = config
             .database_url_with(None, Some("red"), env)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no target `red`; the targets are: blue"), "{err}");
+        assert!(
+            err.contains("no target `red`; the targets are: blue"),
+            "{err}"
+        );
     }
 }

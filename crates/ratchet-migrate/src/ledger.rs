@@ -282,7 +282,13 @@ pub async fn exists(engine: &mut dyn Engine) -> Result<bool> {
         .query(&sql)
         .await
         .map_err(|e| e.context("cannot look for the ledger table"))?;
-    Ok(rows.first().and_then(|r| r.first()).cloned().flatten().as_deref() == Some("1"))
+    Ok(rows
+        .first()
+        .and_then(|r| r.first())
+        .cloned()
+        .flatten()
+        .as_deref()
+        == Some("1"))
 }
 
 /// Creates the ledger table if it does not exist.
@@ -354,7 +360,10 @@ enum Value {
 }
 
 /// Renders `col = value` pairs with placeholders numbered from 1, and the parameters.
-fn assignments(dialect: Dialect, values: Vec<(&str, Value)>) -> (Vec<String>, Vec<String>, Vec<Param>) {
+fn assignments(
+    dialect: Dialect,
+    values: Vec<(&str, Value)>,
+) -> (Vec<String>, Vec<String>, Vec<Param>) {
     let (mut columns, mut exprs, mut params) = (Vec::new(), Vec::new(), Vec::new());
     for (column, value) in values {
         columns.push(column.to_string());
@@ -391,8 +400,14 @@ pub async fn insert(engine: &mut dyn Engine, row: &NewRow) -> Result<i64> {
                 row.execution_time_ms
                     .map_or(Value::Null, |ms| Value::Bound(Param::Int(ms))),
             ),
-            ("state", Value::Bound(Param::Text(row.state.as_str().into()))),
-            ("statements_done", Value::Bound(Param::Int(row.statements_done))),
+            (
+                "state",
+                Value::Bound(Param::Text(row.state.as_str().into())),
+            ),
+            (
+                "statements_done",
+                Value::Bound(Param::Int(row.statements_done)),
+            ),
             ("note", text_or_null(row.note.clone())),
         ],
     );
@@ -404,7 +419,12 @@ pub async fn insert(engine: &mut dyn Engine, row: &NewRow) -> Result<i64> {
     engine
         .insert_returning_id(&sql, &params)
         .await
-        .map_err(|e| e.context(format!("cannot record version {} in the ledger", row.version)))
+        .map_err(|e| {
+            e.context(format!(
+                "cannot record version {} in the ledger",
+                row.version
+            ))
+        })
 }
 
 /// Applies a change to the row with this id.
@@ -423,7 +443,10 @@ pub async fn update(engine: &mut dyn Engine, id: i64, change: Change) -> Result<
             note,
         } => vec![
             ("state", Value::Bound(Param::Text("applied".into()))),
-            ("execution_time_ms", Value::Bound(Param::Int(execution_time_ms))),
+            (
+                "execution_time_ms",
+                Value::Bound(Param::Int(execution_time_ms)),
+            ),
             ("note", text_or_null(note)),
         ],
         Change::Failed { note } => vec![

@@ -4,6 +4,21 @@
 //!
 //! The library never prints: long operations report [`Event`]s to a callback, and
 //! every outcome is a value or an [`Error`] whose message says what to do next.
+//!
+//! Migrating from an application at start-up:
+//!
+//! ```no_run
+//! use ratchet_migrate::{config::RunSettings, engine, plan::UpOptions, runner::Runner, source};
+//!
+//! async fn migrate(url: &str) -> ratchet_migrate::Result<Vec<i64>> {
+//!     let mut db = engine::connect(url).await?;
+//!     let migrations = source::load("migrations".as_ref(), None, db.dialect())?;
+//!     let mut events = |event| eprintln!("{event:?}");
+//!     Runner::new(db.as_mut(), RunSettings::default(), &mut events)
+//!         .up(&migrations, &UpOptions::default())
+//!         .await
+//! }
+//! ```
 
 pub mod config;
 pub mod engine;

@@ -143,7 +143,12 @@ pub fn down_plan(
         .collect();
     let chosen: Vec<&status::MigrationStatus> = match target {
         DownTarget::Last => live.last().copied().into_iter().collect(),
-        DownTarget::To(version) => live.iter().rev().filter(|s| s.version > version).copied().collect(),
+        DownTarget::To(version) => live
+            .iter()
+            .rev()
+            .filter(|s| s.version > version)
+            .copied()
+            .collect(),
         DownTarget::Only(version) => {
             let Some(this) = live.iter().find(|s| s.version == version) else {
                 return Err(Error::Usage(format!(
@@ -167,7 +172,10 @@ pub fn down_plan(
             vec![*this]
         }
     };
-    refuse_unhealthy(&chosen.iter().map(|s| (*s).clone()).collect::<Vec<_>>(), false)?;
+    refuse_unhealthy(
+        &chosen.iter().map(|s| (*s).clone()).collect::<Vec<_>>(),
+        false,
+    )?;
     let mut no_down = Vec::new();
     let mut steps = Vec::new();
     for status in chosen {
@@ -183,7 +191,11 @@ pub fn down_plan(
                 server_version,
                 status.ledger_id,
             )?),
-            None => no_down.push(format!("{} ({})", migration.version, migration.up.path.display())),
+            None => no_down.push(format!(
+                "{} ({})",
+                migration.version,
+                migration.up.path.display()
+            )),
         }
     }
     if !no_down.is_empty() {

@@ -146,7 +146,10 @@ impl Runner<'_> {
             )));
         }
         let dialect = self.engine.dialect();
-        let note = format!("baseline {}: recorded as applied without running it", stamp(None));
+        let note = format!(
+            "baseline {}: recorded as applied without running it",
+            stamp(None)
+        );
         for migration in &adopted {
             ledger::insert(
                 self.engine,

@@ -120,9 +120,9 @@ impl<'a> Runner<'a> {
     ) -> Result<Vec<VerifyOutcome>> {
         let rows = ledger::rows(self.engine).await?;
         if let Some(v) = version {
-            let migration = set.get(v).ok_or_else(|| {
-                Error::Usage(format!("there is no migration with version {v}"))
-            })?;
+            let migration = set
+                .get(v)
+                .ok_or_else(|| Error::Usage(format!("there is no migration with version {v}")))?;
             if migration.verify.is_none() {
                 return Err(Error::Usage(format!(
                     "migration {v} has no verify file ({})",
@@ -138,8 +138,7 @@ impl<'a> Runner<'a> {
             let Some(verify) = &migration.verify else {
                 continue;
             };
-            if version.is_some_and(|v| v != migration.version) || (version.is_none() && !applied)
-            {
+            if version.is_some_and(|v| v != migration.version) || (version.is_none() && !applied) {
                 continue;
             }
             let failure = match run_verify(self.engine, verify).await {
@@ -211,7 +210,8 @@ impl<'a> Runner<'a> {
 
     async fn up_locked(&mut self, set: &MigrationSet, options: &UpOptions) -> Result<Vec<i64>> {
         ledger::ensure(self.engine).await?;
-        self.set_lock_timeout(self.settings.ddl_lock_timeout).await?;
+        self.set_lock_timeout(self.settings.ddl_lock_timeout)
+            .await?;
         let rows = ledger::rows(self.engine).await?;
         let dialect = self.engine.dialect();
         let steps = plan::up_plan(set, &rows, options, dialect, self.engine.server_version())?;
@@ -233,7 +233,8 @@ impl<'a> Runner<'a> {
         mode: Mode,
     ) -> Result<Vec<i64>> {
         ledger::ensure(self.engine).await?;
-        self.set_lock_timeout(self.settings.ddl_lock_timeout).await?;
+        self.set_lock_timeout(self.settings.ddl_lock_timeout)
+            .await?;
         let rows = ledger::rows(self.engine).await?;
         let dialect = self.engine.dialect();
         let steps = plan::down_plan(
@@ -314,12 +315,17 @@ impl<'a> Runner<'a> {
             };
             let failure = match outcome {
                 Ok(()) => {
-                    return self.engine.execute("COMMIT").await.map(|_| ()).map_err(|e| {
-                        e.context(format!(
-                            "migration {}: COMMIT failed, nothing was applied",
-                            step.version
-                        ))
-                    });
+                    return self
+                        .engine
+                        .execute("COMMIT")
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| {
+                            e.context(format!(
+                                "migration {}: COMMIT failed, nothing was applied",
+                                step.version
+                            ))
+                        });
                 }
                 Err(failure) => failure,
             };
@@ -455,7 +461,9 @@ impl<'a> Runner<'a> {
                     note: rollback_progress(step, index + 1),
                 },
             };
-            if let Err(failure) = self.execute_and_record(step, statement, wrap, id, progress).await
+            if let Err(failure) = self
+                .execute_and_record(step, statement, wrap, id, progress)
+                .await
             {
                 let note = match (&failure, step.direction) {
                     (Failure::Statement { error, .. }, Direction::Up) => format!(
@@ -500,7 +508,8 @@ impl<'a> Runner<'a> {
                 }),
                 Err(failure) => {
                     let error = failure.into_error();
-                    let note = format!("all {total} statements committed, but verify failed: {error}");
+                    let note =
+                        format!("all {total} statements committed, but verify failed: {error}");
                     ledger::update(self.engine, id, Change::Failed { note }).await?;
                     return Err(error);
                 }
@@ -544,13 +553,14 @@ impl<'a> Runner<'a> {
             match outcome {
                 Ok(()) => {
                     if wrap {
-                        self.engine.execute("COMMIT").await.map_err(|e| {
-                            Failure::Statement {
+                        self.engine
+                            .execute("COMMIT")
+                            .await
+                            .map_err(|e| Failure::Statement {
                                 path: step.path.clone(),
                                 statement: statement.clone(),
                                 error: e,
-                            }
-                        })?;
+                            })?;
                     }
                     return Ok(());
                 }
@@ -583,7 +593,8 @@ impl<'a> Runner<'a> {
         }
         let result = self.engine.execute(&statement.sql).await;
         if concurrent {
-            self.set_lock_timeout(self.settings.ddl_lock_timeout).await?;
+            self.set_lock_timeout(self.settings.ddl_lock_timeout)
+                .await?;
         }
         result.map(|_| ()).map_err(|error| Failure::Statement {
             path: step.path.clone(),
@@ -658,7 +669,10 @@ async fn run_verify(engine: &mut dyn Engine, verify: &Script) -> Result<usize, F
 fn live_row(step: &Step) -> Result<i64, Failure> {
     step.ledger_id.ok_or_else(|| {
         Failure::Other(Error::Refused {
-            message: format!("migration {} has no live ledger row to roll back", step.version),
+            message: format!(
+                "migration {} has no live ledger row to roll back",
+                step.version
+            ),
         })
     })
 }

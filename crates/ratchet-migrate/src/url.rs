@@ -81,9 +81,9 @@ pub fn secrets(url: &str) -> Vec<String> {
 
 /// `message` with every secret of `url` replaced by `***`.
 pub fn scrub(message: &str, url: &str) -> String {
-    secrets(url)
-        .iter()
-        .fold(message.to_string(), |m, secret| m.replace(secret.as_str(), "***"))
+    secrets(url).iter().fold(message.to_string(), |m, secret| {
+        m.replace(secret.as_str(), "***")
+    })
 }
 
 #[cfg(test)]
@@ -118,9 +118,6 @@ mod tests {
     #[test]
     fn scrubs_messages() {
         let url = "postgres://u:hunter2@h/db";
-        assert_eq!(
-            scrub("auth failed for hunter2", url),
-            "auth failed for ***"
-        );
+        assert_eq!(scrub("auth failed for hunter2", url), "auth failed for ***");
     }
 }

@@ -56,9 +56,7 @@ fn require_engines() -> bool {
 
 /// Runs a future to completion on a private runtime in its own thread, so that it works
 /// from sync tests and from inside another runtime alike.
-fn block_on<T: Send + 'static>(
-    future: impl std::future::Future<Output = T> + Send + 'static,
-) -> T {
+fn block_on<T: Send + 'static>(future: impl std::future::Future<Output = T> + Send + 'static) -> T {
     std::thread::spawn(move || {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -190,7 +188,10 @@ impl TestDb {
 
     /// The first column of the first row, as text.
     pub fn scalar(&self, sql: &str) -> Option<String> {
-        self.rows(sql).into_iter().next().and_then(|r| r.into_iter().next().flatten())
+        self.rows(sql)
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next().flatten())
     }
 
     /// Whether a table exists.

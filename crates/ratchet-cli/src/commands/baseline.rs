@@ -14,7 +14,11 @@ pub async fn run(project: &Project, args: &BaselineArgs) -> Result<Outcome> {
     let set = project.migrations(engine.dialect())?;
     let target = engine.target().to_string();
     let mut printer = render::event_printer(project.global.format);
-    let mut runner = Runner::new(engine.as_mut(), project.run_settings(&args.lock), &mut printer);
+    let mut runner = Runner::new(
+        engine.as_mut(),
+        project.run_settings(&args.lock),
+        &mut printer,
+    );
     let adopted = runner.baseline(&set, args.version).await?;
     println!(
         "recorded {} migration(s) up to {} as applied on {target}, without running them",

@@ -26,7 +26,11 @@ pub async fn run(project: &Project, args: &DownArgs) -> Result<Outcome> {
     let format = project.global.format;
     let url = engine.target().to_string();
     let mut printer = render::event_printer(format);
-    let mut runner = Runner::new(engine.as_mut(), project.run_settings(&args.lock), &mut printer);
+    let mut runner = Runner::new(
+        engine.as_mut(),
+        project.run_settings(&args.lock),
+        &mut printer,
+    );
     let rolled_back = runner.down(&set, target, project.config.mode).await?;
     if format == Format::Json {
         render::print_json(&RolledBackJson {

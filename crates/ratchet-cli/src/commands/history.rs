@@ -21,7 +21,10 @@ pub async fn run(project: &Project) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     if entries.is_empty() {
-        println!("the ledger is empty: nothing has been applied to {}", engine.target());
+        println!(
+            "the ledger is empty: nothing has been applied to {}",
+            engine.target()
+        );
         return Ok(Outcome::Ok);
     }
     let rows = entries
@@ -39,7 +42,9 @@ pub async fn run(project: &Project) -> Result<Outcome> {
                 r.kind.clone(),
                 r.state.as_str().to_string(),
                 format!("{} by {}", r.applied_at, r.applied_by),
-                r.execution_time_ms.map(|ms| format!("{ms} ms")).unwrap_or_default(),
+                r.execution_time_ms
+                    .map(|ms| format!("{ms} ms"))
+                    .unwrap_or_default(),
                 rolled_back,
             ]
         })
@@ -47,13 +52,27 @@ pub async fn run(project: &Project) -> Result<Outcome> {
     println!(
         "{}",
         render::table(
-            &["ID", "VERSION", "NAME", "KIND", "STATE", "APPLIED", "TOOK", "ROLLED BACK"],
+            &[
+                "ID",
+                "VERSION",
+                "NAME",
+                "KIND",
+                "STATE",
+                "APPLIED",
+                "TOOK",
+                "ROLLED BACK"
+            ],
             rows
         )
     );
     for r in entries.iter().filter(|r| r.note.is_some()) {
         if let Some(note) = &r.note {
-            println!("#{} ({}): {}", r.id, r.version, note.replace('\n', "\n    "));
+            println!(
+                "#{} ({}): {}",
+                r.id,
+                r.version,
+                note.replace('\n', "\n    ")
+            );
         }
     }
     Ok(Outcome::Ok)

@@ -25,10 +25,10 @@ pub fn run(project: &Project) -> Result<Outcome> {
             "{FILE_NAME} already exists here; edit it, or remove it to start over"
         )));
     }
-    let found = KNOWN_FOLDERS
-        .iter()
-        .map(PathBuf::from)
-        .find(|dir| dir.read_dir().is_ok_and(|mut entries| entries.next().is_some()));
+    let found = KNOWN_FOLDERS.iter().map(PathBuf::from).find(|dir| {
+        dir.read_dir()
+            .is_ok_and(|mut entries| entries.next().is_some())
+    });
     let (dir, format) = match found {
         Some(dir) => {
             let format = source::detect_format(&dir)?;

@@ -57,8 +57,10 @@ impl Project {
 
     /// The database URL after the overrides.
     pub fn url(&self) -> Result<String> {
-        self.config
-            .database_url(self.global.database_url.as_deref(), self.global.target.as_deref())
+        self.config.database_url(
+            self.global.database_url.as_deref(),
+            self.global.target.as_deref(),
+        )
     }
 
     /// Connects to the database.

@@ -51,7 +51,7 @@ pub fn run(project: &Project, args: &NewArgs) -> Result<Outcome> {
             "verify files are ratchet's own layout; this folder is in the {format} layout"
         )));
     }
-    let (version, version_text) = next_version(&versions, format);
+    let version_text = next_version(&versions, format);
     let up_text = if args.backfill {
         BACKFILL_TEMPLATE.to_string()
     } else {
@@ -70,7 +70,10 @@ pub fn run(project: &Project, args: &NewArgs) -> Result<Outcome> {
                 files.push((dir.join(format!("{base}.down.sql")), DOWN_TEMPLATE.into()));
             }
             if verify {
-                files.push((dir.join(format!("{base}.verify.sql")), VERIFY_TEMPLATE.into()));
+                files.push((
+                    dir.join(format!("{base}.verify.sql")),
+                    VERIFY_TEMPLATE.into(),
+                ));
             }
             files
         }
@@ -114,7 +117,6 @@ pub fn run(project: &Project, args: &NewArgs) -> Result<Outcome> {
         })?;
         println!("created {}", path.display());
     }
-    let _ = version;
     Ok(Outcome::Ok)
 }
 
@@ -152,15 +154,14 @@ fn slug(name: &str) -> Result<String> {
     Ok(slug)
 }
 
-/// The next version: the next number for sequential projects, else the UTC time
-/// (`YYYYMMDDHHMMSS`), always above every existing version.
-fn next_version(existing: &[i64], format: SourceFormat) -> (i64, String) {
+/// The next version as written in file names: the next number for sequential projects,
+/// else the UTC time (`YYYYMMDDHHMMSS`), always above every existing version.
+fn next_version(existing: &[i64], format: SourceFormat) -> String {
     let max = existing.iter().copied().max();
     if let Some(max) = max
         && max < SEQUENTIAL_LIMIT
     {
-        let next = max + 1;
-        return (next, format!("{next:04}"));
+        return format!("{:04}", max + 1);
     }
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     let digits: String = now.chars().filter(char::is_ascii_digit).collect();
@@ -170,13 +171,12 @@ fn next_version(existing: &[i64], format: SourceFormat) -> (i64, String) {
     {
         version = max + 1;
     }
-    let text = if format == SourceFormat::Diesel {
+    if format == SourceFormat::Diesel {
         let d = format!("{version:014}");
         format!("{}-{}-{}-{}", &d[..4], &d[4..6], &d[6..8], &d[8..])
     } else {
         version.to_string()
-    };
-    (version, text)
+    }
 }
 
 #[cfg(test)]
@@ -191,13 +191,14 @@ mod tests {
 
     #[test]
     fn versions_follow_the_project_style() {
-        assert_eq!(next_version(&[1, 2, 3], SourceFormat::Native), (4, "0004".into()));
-        let (v, text) = next_version(&[], SourceFormat::Native);
+        assert_eq!(next_version(&[1, 2, 3], SourceFormat::Native), "0004");
+        let v: i64 = next_version(&[], SourceFormat::Native).parse().unwrap();
         assert!(v > 20_260_000_000_000, "{v}");
-        assert_eq!(text, v.to_string());
-        let (v, _) = next_version(&[99_990_101_000_000], SourceFormat::Native);
-        assert_eq!(v, 99_990_101_000_001);
-        let (_, text) = next_version(&[20_190_226_002_946], SourceFormat::Diesel);
+        assert_eq!(
+            next_version(&[99_990_101_000_000], SourceFormat::Native),
+            "99990101000001"
+        );
+        let text = next_version(&[20_190_226_002_946], SourceFormat::Diesel);
         assert_eq!(text.len(), 17);
         assert_eq!(&text[4..5], "-");
     }

@@ -13,7 +13,11 @@ pub async fn run(project: &Project, args: &RepairArgs) -> Result<Outcome> {
     let mut engine = project.connect().await?;
     let set = project.migrations(engine.dialect())?;
     let mut printer = render::event_printer(project.global.format);
-    let mut runner = Runner::new(engine.as_mut(), project.run_settings(&args.lock), &mut printer);
+    let mut runner = Runner::new(
+        engine.as_mut(),
+        project.run_settings(&args.lock),
+        &mut printer,
+    );
     let repaired = runner
         .repair(&set, &args.versions, args.reason.as_deref())
         .await?;

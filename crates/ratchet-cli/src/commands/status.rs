@@ -25,7 +25,12 @@ pub async fn run(project: &Project) -> Result<Outcome> {
         })?;
         return Ok(Outcome::Ok);
     }
-    println!("{} ({} migrations in {})", engine.target(), set.format, set.dir.display());
+    println!(
+        "{} ({} migrations in {})",
+        engine.target(),
+        set.format,
+        set.dir.display()
+    );
     if statuses.is_empty() {
         println!("no migrations yet: `ratchet new <name>` creates one");
         return Ok(Outcome::Ok);
@@ -44,7 +49,10 @@ pub async fn run(project: &Project) -> Result<Outcome> {
             ]
         })
         .collect();
-    println!("{}", render::table(&["VERSION", "NAME", "STATE", "WHEN"], rows));
+    println!(
+        "{}",
+        render::table(&["VERSION", "NAME", "STATE", "WHEN"], rows)
+    );
     for s in &statuses {
         if let Some(detail) = &s.detail {
             println!("{} {}: {detail}", s.state.as_str(), s.version);

@@ -17,7 +17,10 @@ fn many_migrations() -> Project {
             format!("ALTER TABLE orders ADD COLUMN c{n} INT;\n"),
         ));
     }
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     Project::with(&refs)
 }
 
@@ -40,7 +43,11 @@ fn two_processes_apply_each_migration_once(kind: Kind) {
     }
     let ledger = db.ledger();
     assert_eq!(ledger.len(), 10, "{ledger:?}");
-    assert!(ledger.iter().all(|(_, state, rolled_back)| state == "applied" && !rolled_back));
+    assert!(
+        ledger
+            .iter()
+            .all(|(_, state, rolled_back)| state == "applied" && !rolled_back)
+    );
 }
 
 #[test]

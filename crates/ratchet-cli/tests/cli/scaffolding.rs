@@ -24,9 +24,16 @@ fn init_adopts_a_dbmate_folder() {
     );
     let output = project.ratchet(&["init"]);
     assert_code(&output, 0);
-    assert!(stdout(&output).contains("found dbmate migrations in db/migrations"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("found dbmate migrations in db/migrations"),
+        "{}",
+        stdout(&output)
+    );
     let config = std::fs::read_to_string(project.path().join("ratchet.toml")).unwrap();
-    assert!(config.contains("dir = \"db/migrations\"\nformat = \"dbmate\""), "{config}");
+    assert!(
+        config.contains("dir = \"db/migrations\"\nformat = \"dbmate\""),
+        "{config}"
+    );
     // And the project runs as it is.
     let up = project.ratchet(&["--database-url", "sqlite:app.db", "up"]);
     assert_code(&up, 0);
@@ -49,5 +56,10 @@ fn new_creates_the_next_version() {
     let output = fresh.ratchet(&["new", "create_orders"]);
     assert_code(&output, 0);
     let name = stdout(&output);
-    assert!(regex_lite::Regex::new(r"^created migrations/\d{14}_create_orders\.up\.sql\n$").unwrap().is_match(&name), "{name}");
+    assert!(
+        regex_lite::Regex::new(r"^created migrations/\d{14}_create_orders\.up\.sql\n$")
+            .unwrap()
+            .is_match(&name),
+        "{name}"
+    );
 }

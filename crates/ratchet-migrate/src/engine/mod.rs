@@ -80,7 +80,9 @@ impl LockHolder {
         LockHolder {
             host: crate::ledger::host_name(),
             pid: std::process::id().to_string(),
-            since: Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+            since: Some(
+                humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            ),
         }
     }
 
@@ -281,7 +283,10 @@ mod tests {
             since: Some("2026-11-26T02:19:00Z".into()),
         };
         assert_eq!(LockHolder::decode(&holder.encode()), Some(holder.clone()));
-        assert_eq!(holder.to_string(), "pid 4242 on web-1 since 2026-11-26T02:19:00Z");
+        assert_eq!(
+            holder.to_string(),
+            "pid 4242 on web-1 since 2026-11-26T02:19:00Z"
+        );
         assert_eq!(LockHolder::decode("psql"), None);
     }
 }

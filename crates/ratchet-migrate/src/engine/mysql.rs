@@ -132,14 +132,20 @@ impl Engine for MysqlEngine {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut self.conn).await {
+        match sqlx::raw_sql(AssertSqlSafe(sql))
+            .execute(&mut self.conn)
+            .await
+        {
             Ok(done) => Ok(done.rows_affected()),
             Err(e) => Err(self.error(e)),
         }
     }
 
     async fn query(&mut self, sql: &str) -> Result<Vec<Row>, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut self.conn).await {
+        match sqlx::raw_sql(AssertSqlSafe(sql))
+            .fetch_all(&mut self.conn)
+            .await
+        {
             Ok(rows) => Ok(rows.iter().map(row_as_text).collect()),
             Err(e) => Err(self.error(e)),
         }

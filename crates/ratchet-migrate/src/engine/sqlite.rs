@@ -101,7 +101,10 @@ impl SqliteEngine {
         DbError {
             message: format!(
                 "cannot {action} the lock file {}: {e}",
-                self.lock_path.as_deref().unwrap_or(std::path::Path::new("")).display()
+                self.lock_path
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new(""))
+                    .display()
             ),
             kind: DbErrorKind::Other,
         }
@@ -123,14 +126,20 @@ impl Engine for SqliteEngine {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut self.conn).await {
+        match sqlx::raw_sql(AssertSqlSafe(sql))
+            .execute(&mut self.conn)
+            .await
+        {
             Ok(done) => Ok(done.rows_affected()),
             Err(e) => Err(self.error(e)),
         }
     }
 
     async fn query(&mut self, sql: &str) -> Result<Vec<Row>, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut self.conn).await {
+        match sqlx::raw_sql(AssertSqlSafe(sql))
+            .fetch_all(&mut self.conn)
+            .await
+        {
             Ok(rows) => Ok(rows.iter().map(row_as_text).collect()),
             Err(e) => Err(self.error(e)),
         }
@@ -177,9 +186,12 @@ impl Engine for SqliteEngine {
     }
 
     async fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DbError> {
-        self.execute(&format!("PRAGMA busy_timeout = {}", timeout.as_millis().max(1)))
-            .await
-            .map(|_| ())
+        self.execute(&format!(
+            "PRAGMA busy_timeout = {}",
+            timeout.as_millis().max(1)
+        ))
+        .await
+        .map(|_| ())
     }
 
     async fn try_lock(&mut self, holder: &LockHolder) -> Result<bool, DbError> {

@@ -397,14 +397,21 @@ impl SuffixedLayout<'_> {
             let parsed = split_suffix(&entry.name).and_then(|(stem, suffix, variant)| {
                 let role = (self.role)(suffix)?;
                 let (version, name) = split_version_name(stem)?;
-                (variant.is_none() || self.dialect_variants)
-                    .then(|| (stem.to_owned(), version.to_owned(), name.to_owned(), role, variant))
+                (variant.is_none() || self.dialect_variants).then(|| {
+                    (
+                        stem.to_owned(),
+                        version.to_owned(),
+                        name.to_owned(),
+                        role,
+                        variant,
+                    )
+                })
             });
             let Some((stem, version, name, role, variant)) = parsed else {
                 return Err(unexpected_name(&entry.path, self.format, self.expected));
             };
-            let version =
-                parse_version(&version).map_err(|message| Error::source(&entry.path, 0, message))?;
+            let version = parse_version(&version)
+                .map_err(|message| Error::source(&entry.path, 0, message))?;
             files.push((entry.path, stem, version, name, role, variant));
         }
         // A variant for this dialect replaces the plain file; other dialects' are not ours.

@@ -57,7 +57,11 @@ mod tests {
             ("0001_index.down.mysql.sql", "DROP INDEX i ON t;\n"),
             ("0002_mysql_only.up.mysql.sql", "SET @x = 1;\n"),
         ]);
-        let on = |dialect| load_set(root.path(), None, dialect).expect("load").migrations;
+        let on = |dialect| {
+            load_set(root.path(), None, dialect)
+                .expect("load")
+                .migrations
+        };
         let postgres = on(Dialect::Postgres);
         assert_eq!(versions(&postgres), vec![(1, "index")]);
         let down = postgres[0].down.as_ref().expect("down");

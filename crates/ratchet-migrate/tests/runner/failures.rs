@@ -20,7 +20,10 @@ engine_tests!(
     unreachable_database_hides_the_password,
 );
 
-const CREATE: (&str, &str) = ("0001_create.up.sql", "CREATE TABLE orders (id INT PRIMARY KEY, total INT);\n");
+const CREATE: (&str, &str) = (
+    "0001_create.up.sql",
+    "CREATE TABLE orders (id INT PRIMARY KEY, total INT);\n",
+);
 
 async fn syntax_error_rolls_back_or_is_recorded(kind: Kind) {
     let Some(db) = TestDb::of(kind) else { return };
@@ -33,7 +36,10 @@ async fn syntax_error_rolls_back_or_is_recorded(kind: Kind) {
     ]);
     let error = up(&db, &folder).await.unwrap_err();
     let text = error.to_string();
-    assert!(text.contains("0002_broken.up.sql:4: statement failed: CREAT TABLE second_one (id INT)"), "{text}");
+    assert!(
+        text.contains("0002_broken.up.sql:4: statement failed: CREAT TABLE second_one (id INT)"),
+        "{text}"
+    );
     assert!(matches!(error, Error::Statement { line: 4, .. }));
     match kind {
         // Transactional DDL: the first statement is rolled back with the second, and the
@@ -60,8 +66,14 @@ async fn missing_table_is_reported_with_file_and_line(kind: Kind) {
         "ALTER TABLE no_such_table ADD COLUMN x INT;\n",
     )]);
     let text = message(up(&db, &folder).await);
-    assert!(text.contains("0001_alter.up.sql:1: statement failed: ALTER TABLE no_such_table"), "{text}");
-    assert!(text.to_lowercase().contains("no_such_table"), "database message missing: {text}");
+    assert!(
+        text.contains("0001_alter.up.sql:1: statement failed: ALTER TABLE no_such_table"),
+        "{text}"
+    );
+    assert!(
+        text.to_lowercase().contains("no_such_table"),
+        "database message missing: {text}"
+    );
     let ledger = db.ledger();
     match kind {
         Kind::Mysql => assert_eq!(ledger, [(1, "failed".to_string(), false)]),
@@ -93,8 +105,14 @@ async fn mysql_failure_records_statements_done(kind: Kind) {
     let failed = &statuses[1];
     assert_eq!(failed.state, State::Failed);
     let detail = failed.detail.clone().unwrap();
-    assert!(detail.starts_with("2 of 4 statements committed"), "{detail}");
-    assert!(detail.contains("lines 1, 2); not committed: lines 3, 4"), "{detail}");
+    assert!(
+        detail.starts_with("2 of 4 statements committed"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("lines 1, 2); not committed: lines 3, 4"),
+        "{detail}"
+    );
     assert!(detail.contains("statement 3 of 4"), "{detail}");
 
     // `up` refuses until a person has looked, and says what to do.
@@ -134,18 +152,33 @@ async fn verify_failure_gates_the_migration(kind: Kind) {
     let Some(db) = TestDb::of(kind) else { return };
     let folder = Folder::new(&[
         CREATE,
-        ("0002_seed.up.sql", "INSERT INTO orders (id, total) VALUES (1, 10), (2, NULL);\n"),
-        ("0002_seed.verify.sql", "SELECT count(*) FROM orders WHERE total IS NULL;\n"),
+        (
+            "0002_seed.up.sql",
+            "INSERT INTO orders (id, total) VALUES (1, 10), (2, NULL);\n",
+        ),
+        (
+            "0002_seed.verify.sql",
+            "SELECT count(*) FROM orders WHERE total IS NULL;\n",
+        ),
     ]);
     let error = up(&db, &folder).await.unwrap_err();
-    assert!(matches!(error, Error::VerifyFailed { line: 1, .. }), "{error}");
+    assert!(
+        matches!(error, Error::VerifyFailed { line: 1, .. }),
+        "{error}"
+    );
     assert!(error.to_string().contains("1 row(s): (1)"), "{error}");
     // The data migration is rolled back with its failed verification (one transaction on
     // every engine, MySQL included: the script changes data only).
-    assert_eq!(db.scalar("SELECT count(*) FROM orders").as_deref(), Some("0"));
+    assert_eq!(
+        db.scalar("SELECT count(*) FROM orders").as_deref(),
+        Some("0")
+    );
     assert_eq!(db.ledger(), [(1, "applied".to_string(), false)]);
 
-    folder.write("0002_seed.up.sql", "INSERT INTO orders (id, total) VALUES (1, 10), (2, 20);\n");
+    folder.write(
+        "0002_seed.up.sql",
+        "INSERT INTO orders (id, total) VALUES (1, 10), (2, 20);\n",
+    );
     up(&db, &folder).await.unwrap();
     let mut engine = connect(&db).await;
     let set = folder.set(dialect(kind));
@@ -163,14 +196,23 @@ async fn verify_failure_gates_the_migration(kind: Kind) {
         .verify(&set, Some(2))
         .await
         .unwrap();
-    assert!(outcomes[0].failure.as_deref().unwrap().contains("0002_seed.verify.sql:1"));
+    assert!(
+        outcomes[0]
+            .failure
+            .as_deref()
+            .unwrap()
+            .contains("0002_seed.verify.sql:1")
+    );
 }
 
 async fn drifted_migration_blocks_up_until_repaired(kind: Kind) {
     let Some(db) = TestDb::of(kind) else { return };
     let folder = Folder::new(&[CREATE]);
     up(&db, &folder).await.unwrap();
-    folder.write("0001_create.up.sql", "CREATE TABLE orders (id INT PRIMARY KEY, total INT); -- reviewed\n");
+    folder.write(
+        "0001_create.up.sql",
+        "CREATE TABLE orders (id INT PRIMARY KEY, total INT); -- reviewed\n",
+    );
     folder.write("0002_more.up.sql", "CREATE TABLE more_things (id INT);\n");
     let error = up(&db, &folder).await.unwrap_err();
     let text = error.to_string();
@@ -188,7 +230,9 @@ async fn drifted_migration_blocks_up_until_repaired(kind: Kind) {
         .unwrap();
     up(&db, &folder).await.unwrap();
     assert!(db.has_table("more_things"));
-    let note = db.scalar("SELECT note FROM ratchet_migrations WHERE version = 1").unwrap();
+    let note = db
+        .scalar("SELECT note FROM ratchet_migrations WHERE version = 1")
+        .unwrap();
     assert!(note.contains("accepted checksum"), "{note}");
 }
 
@@ -199,7 +243,10 @@ async fn missing_file_blocks_up(kind: Kind) {
     folder.remove("0002_b.up.sql");
     folder.write("0003_c.up.sql", "CREATE TABLE c (id INT);\n");
     let text = message(up(&db, &folder).await);
-    assert!(text.contains("migration 2 (b) is applied but its file is missing"), "{text}");
+    assert!(
+        text.contains("migration 2 (b) is applied but its file is missing"),
+        "{text}"
+    );
     let options = UpOptions {
         ignore_missing: true,
         ..Default::default()

@@ -43,7 +43,12 @@ async fn baseline_adopts_an_existing_database(kind: Kind) {
         .baseline(&set, 20261101090500)
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("already records applied migrations"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("already records applied migrations"),
+        "{error}"
+    );
 }
 
 async fn one_live_row_per_version_is_enforced_by_the_database(kind: Kind) {
@@ -55,7 +60,10 @@ async fn one_live_row_per_version_is_enforced_by_the_database(kind: Kind) {
         SELECT version, name, kind, checksum, applied_at, applied_by, state, statements_done \
         FROM ratchet_migrations WHERE version = 1";
     let result = connect(&db).await.execute(duplicate).await;
-    assert!(result.is_err(), "a second live row for version 1 was accepted");
+    assert!(
+        result.is_err(),
+        "a second live row for version 1 was accepted"
+    );
 }
 
 async fn concurrent_index_under_the_migrator_lock_does_not_deadlock(kind: Kind) {
@@ -87,8 +95,10 @@ async fn concurrent_index_under_the_migrator_lock_does_not_deadlock(kind: Kind) 
     }
     assert_eq!(applied, [1]);
     assert_eq!(
-        db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'orders_status_idx'::regclass")
-            .as_deref(),
+        db.scalar(
+            "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'orders_status_idx'::regclass"
+        )
+        .as_deref(),
         Some("true")
     );
 }
@@ -104,11 +114,17 @@ async fn foreign_key_violations_roll_back_on_sqlite(kind: Kind) {
             "CREATE TABLE orders (id INTEGER PRIMARY KEY);\n\
              CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders (id));\n",
         ),
-        ("0002_bad.up.sql", "INSERT INTO lines (id, order_id) VALUES (1, 99);\n"),
+        (
+            "0002_bad.up.sql",
+            "INSERT INTO lines (id, order_id) VALUES (1, 99);\n",
+        ),
     ]);
     let text = message(up(&db, &folder).await);
     assert!(text.contains("foreign key violation"), "{text}");
     assert!(text.contains("0002_bad.up.sql"), "{text}");
-    assert_eq!(db.scalar("SELECT count(*) FROM lines").as_deref(), Some("0"));
+    assert_eq!(
+        db.scalar("SELECT count(*) FROM lines").as_deref(),
+        Some("0")
+    );
     assert_eq!(db.ledger().len(), 1);
 }

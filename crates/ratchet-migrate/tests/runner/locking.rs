@@ -19,9 +19,18 @@ engine_tests!(
 
 fn orders_folder() -> Folder {
     Folder::new(&[
-        ("0001_create.up.sql", "CREATE TABLE orders (id INT PRIMARY KEY, total INT);\n"),
-        ("0002_seed.up.sql", "INSERT INTO orders (id, total) VALUES (1, 10), (2, 20);\n"),
-        ("0003_add.up.sql", "ALTER TABLE orders ADD COLUMN note VARCHAR(20);\n"),
+        (
+            "0001_create.up.sql",
+            "CREATE TABLE orders (id INT PRIMARY KEY, total INT);\n",
+        ),
+        (
+            "0002_seed.up.sql",
+            "INSERT INTO orders (id, total) VALUES (1, 10), (2, 20);\n",
+        ),
+        (
+            "0003_add.up.sql",
+            "ALTER TABLE orders ADD COLUMN note VARCHAR(20);\n",
+        ),
     ])
 }
 
@@ -55,7 +64,10 @@ async fn lock_timeout_names_the_holder(kind: Kind) {
     .unwrap_err();
     assert!(matches!(error, Error::LockTimeout { .. }), "{error}");
     let text = error.to_string();
-    assert!(text.contains("held by pid 4242 on deploy-box since 2026-11-26T02:19:00Z"), "{text}");
+    assert!(
+        text.contains("held by pid 4242 on deploy-box since 2026-11-26T02:19:00Z"),
+        "{text}"
+    );
     assert!(text.contains("--lock-timeout"), "{text}");
     let waiting = events.all().into_iter().find_map(|e| match e {
         Event::LockWaiting { holder, .. } => Some(holder),
@@ -76,13 +88,24 @@ async fn waiting_migrator_goes_on_when_the_lock_is_released(kind: Kind) {
         holder
     });
     let events = Events::default();
-    up_with(&db, &folder, &UpOptions::default(), settings(Duration::from_secs(20)), &events)
-        .await
-        .unwrap();
+    up_with(
+        &db,
+        &folder,
+        &UpOptions::default(),
+        settings(Duration::from_secs(20)),
+        &events,
+    )
+    .await
+    .unwrap();
     release.await.unwrap();
     let all = events.all();
-    assert!(matches!(all.first(), Some(Event::LockWaiting { .. })), "{all:?}");
-    assert!(all.iter().any(|e| matches!(e, Event::LockAcquired { waited } if *waited >= Duration::from_millis(500))));
+    assert!(
+        matches!(all.first(), Some(Event::LockWaiting { .. })),
+        "{all:?}"
+    );
+    assert!(all.iter().any(
+        |e| matches!(e, Event::LockAcquired { waited } if *waited >= Duration::from_millis(500))
+    ));
     assert_eq!(db.ledger().len(), 3);
 }
 
@@ -98,7 +121,10 @@ async fn concurrent_runs_apply_each_migration_once(kind: Kind) {
             format!("ALTER TABLE orders ADD COLUMN c{n} INT;\n"),
         ));
     }
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let folder = std::sync::Arc::new(Folder::new(&refs));
     let db = std::sync::Arc::new(db);
     let runs: Vec<_> = (0..3)
@@ -112,7 +138,11 @@ async fn concurrent_runs_apply_each_migration_once(kind: Kind) {
         applied.extend(run.await.unwrap());
     }
     applied.sort_unstable();
-    assert_eq!(applied, (1..=8).collect::<Vec<i64>>(), "each applied by exactly one run");
+    assert_eq!(
+        applied,
+        (1..=8).collect::<Vec<i64>>(),
+        "each applied by exactly one run"
+    );
     assert_eq!(db.ledger().len(), 8);
 }
 
@@ -123,7 +153,10 @@ async fn hold_table_lock(db: &TestDb, hold: Duration) -> tokio::task::JoinHandle
     match db.kind {
         Kind::Postgres => {
             blocker.execute("BEGIN").await.unwrap();
-            blocker.execute("LOCK TABLE orders IN ACCESS SHARE MODE").await.unwrap();
+            blocker
+                .execute("LOCK TABLE orders IN ACCESS SHARE MODE")
+                .await
+                .unwrap();
         }
         Kind::Mysql => {
             // An open transaction that read the table holds its metadata lock.
@@ -132,7 +165,10 @@ async fn hold_table_lock(db: &TestDb, hold: Duration) -> tokio::task::JoinHandle
         }
         Kind::Sqlite => {
             blocker.execute("BEGIN IMMEDIATE").await.unwrap();
-            blocker.execute("UPDATE orders SET total = total").await.unwrap();
+            blocker
+                .execute("UPDATE orders SET total = total")
+                .await
+                .unwrap();
         }
     }
     tokio::spawn(async move {
@@ -146,7 +182,10 @@ async fn statement_lock_timeout_is_retried_with_backoff(kind: Kind) {
     let folder = orders_folder();
     folder.remove("0003_add.up.sql");
     up(&db, &folder).await.unwrap();
-    folder.write("0003_add.up.sql", "ALTER TABLE orders ADD COLUMN note VARCHAR(20);\n");
+    folder.write(
+        "0003_add.up.sql",
+        "ALTER TABLE orders ADD COLUMN note VARCHAR(20);\n",
+    );
 
     // MySQL's lock_wait_timeout counts whole seconds.
     let (ddl_timeout, hold) = match kind {
@@ -182,18 +221,30 @@ async fn statement_lock_timeout_gives_up_after_the_retries(kind: Kind) {
     let folder = orders_folder();
     folder.remove("0003_add.up.sql");
     up(&db, &folder).await.unwrap();
-    folder.write("0003_add.up.sql", "ALTER TABLE orders ADD COLUMN note VARCHAR(20);\n");
+    folder.write(
+        "0003_add.up.sql",
+        "ALTER TABLE orders ADD COLUMN note VARCHAR(20);\n",
+    );
     let blocker = hold_table_lock(&db, Duration::from_secs(6)).await;
     let settings = ratchet_migrate::config::RunSettings {
         ddl_lock_timeout: Duration::from_secs(1),
         ddl_lock_retries: 1,
         ..quick_settings()
     };
-    let error = up_with(&db, &folder, &UpOptions::default(), settings, &Events::default())
-        .await
-        .unwrap_err();
+    let error = up_with(
+        &db,
+        &folder,
+        &UpOptions::default(),
+        settings,
+        &Events::default(),
+    )
+    .await
+    .unwrap_err();
     let text = error.to_string();
-    assert!(text.contains("0003_add.up.sql:1: statement failed"), "{text}");
+    assert!(
+        text.contains("0003_add.up.sql:1: statement failed"),
+        "{text}"
+    );
     blocker.await.unwrap();
     assert!(!db.columns("orders").contains(&"note".to_string()));
     let ledger = db.ledger();

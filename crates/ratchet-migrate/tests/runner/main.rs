@@ -8,3 +8,4 @@ mod failures;
 mod ledger_ops;
 mod locking;
 mod round_trip;
+mod tls;

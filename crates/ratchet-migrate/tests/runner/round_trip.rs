@@ -23,11 +23,19 @@ async fn shop_round_trip_keeps_every_ledger_row(kind: Kind) {
     assert_eq!(applied.len(), 6);
     assert_eq!(
         db.columns("orders"),
-        ["id", "customer", "total", "status", "created_at", "priority"]
+        [
+            "id",
+            "customer",
+            "total",
+            "status",
+            "created_at",
+            "priority"
+        ]
     );
     assert!(db.has_table("shipments"));
     assert_eq!(
-        db.scalar("SELECT count(*) FROM orders WHERE priority = 'high'").as_deref(),
+        db.scalar("SELECT count(*) FROM orders WHERE priority = 'high'")
+            .as_deref(),
         Some("2")
     );
 
@@ -42,7 +50,10 @@ async fn shop_round_trip_keeps_every_ledger_row(kind: Kind) {
 
     let ledger = db.ledger();
     assert_eq!(ledger.len(), 12, "{ledger:?}");
-    let first = ledger.iter().filter(|r| r.0 == 20261101090000).collect::<Vec<_>>();
+    let first = ledger
+        .iter()
+        .filter(|r| r.0 == 20261101090000)
+        .collect::<Vec<_>>();
     assert_eq!(
         first,
         [
@@ -54,8 +65,14 @@ async fn shop_round_trip_keeps_every_ledger_row(kind: Kind) {
     let mut engine = connect(&db).await;
     let rows = ledger::rows(engine.as_mut()).await.unwrap();
     let statuses = status::compute(&shop.set(dialect(kind)), &rows);
-    assert!(statuses.iter().all(|s| s.state == State::Applied), "{statuses:?}");
-    let seed = rows.iter().find(|r| r.version == 20261101090100 && r.is_live()).unwrap();
+    assert!(
+        statuses.iter().all(|s| s.state == State::Applied),
+        "{statuses:?}"
+    );
+    let seed = rows
+        .iter()
+        .find(|r| r.version == 20261101090100 && r.is_live())
+        .unwrap();
     assert_eq!(seed.kind, "data");
     assert_eq!(seed.statements_done, 1);
     assert!(seed.applied_by.contains('@'));
@@ -71,19 +88,26 @@ async fn down_to_a_version_and_single_down(kind: Kind) {
     let shop = Folder::shop();
     up(&db, &shop).await.unwrap();
 
-    let error = down(&db, &shop, DownTarget::Only(20261101090200)).await.unwrap_err();
+    let error = down(&db, &shop, DownTarget::Only(20261101090200))
+        .await
+        .unwrap_err();
     assert!(is_refused(&error), "{error}");
     assert!(
-        error.to_string().contains("20261101090300, 20261101090400, 20261101090500"),
+        error
+            .to_string()
+            .contains("20261101090300, 20261101090400, 20261101090500"),
         "{error}"
     );
 
     assert_eq!(
-        down(&db, &shop, DownTarget::To(20261101090300)).await.unwrap(),
+        down(&db, &shop, DownTarget::To(20261101090300))
+            .await
+            .unwrap(),
         [20261101090500, 20261101090400]
     );
     assert_eq!(
-        db.scalar("SELECT count(*) FROM orders WHERE priority IS NULL").as_deref(),
+        db.scalar("SELECT count(*) FROM orders WHERE priority IS NULL")
+            .as_deref(),
         Some("5")
     );
     assert_eq!(
@@ -91,14 +115,19 @@ async fn down_to_a_version_and_single_down(kind: Kind) {
         [20261101090300]
     );
     assert_eq!(
-        down(&db, &shop, DownTarget::Only(20261101090200)).await.unwrap(),
+        down(&db, &shop, DownTarget::Only(20261101090200))
+            .await
+            .unwrap(),
         [20261101090200]
     );
     assert!(!db.columns("orders").contains(&"priority".to_string()));
 
     // A version that is not applied is named.
     let message = message(down(&db, &shop, DownTarget::Only(20261101090400)).await);
-    assert!(message.contains("20261101090400 is not applied"), "{message}");
+    assert!(
+        message.contains("20261101090400 is not applied"),
+        "{message}"
+    );
 }
 
 async fn no_transaction_is_inferred_for_concurrent_index(kind: Kind) {
@@ -107,12 +136,18 @@ async fn no_transaction_is_inferred_for_concurrent_index(kind: Kind) {
     }
     let Some(db) = TestDb::of(kind) else { return };
     let folder = Folder::new(&[
-        ("0001_orders.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, status text);"),
+        (
+            "0001_orders.up.sql",
+            "CREATE TABLE orders (id bigint PRIMARY KEY, status text);",
+        ),
         (
             "0002_index.up.sql",
             "CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n",
         ),
-        ("0002_index.down.sql", "DROP INDEX CONCURRENTLY orders_status_idx;\n"),
+        (
+            "0002_index.down.sql",
+            "DROP INDEX CONCURRENTLY orders_status_idx;\n",
+        ),
     ]);
     let events = Events::default();
     up_with(&db, &folder, &Default::default(), quick_settings(), &events)
@@ -134,7 +169,9 @@ async fn no_transaction_is_inferred_for_concurrent_index(kind: Kind) {
         })
         .collect();
     assert!(
-        notices.iter().any(|n| n.contains("without a transaction") && n.contains("line 1")),
+        notices
+            .iter()
+            .any(|n| n.contains("without a transaction") && n.contains("line 1")),
         "{notices:?}"
     );
     down(&db, &folder, DownTarget::Last).await.unwrap();

@@ -132,7 +132,14 @@ pub async fn up_with(
 }
 
 pub async fn up(db: &TestDb, folder: &Folder) -> Result<Vec<i64>> {
-    up_with(db, folder, &UpOptions::default(), quick_settings(), &Events::default()).await
+    up_with(
+        db,
+        folder,
+        &UpOptions::default(),
+        quick_settings(),
+        &Events::default(),
+    )
+    .await
 }
 
 pub async fn down(db: &TestDb, folder: &Folder, target: DownTarget) -> Result<Vec<i64>> {
