@@ -204,7 +204,10 @@ pub fn command_table() -> String {
                 usage.push_str(&format!(" [{piece}]"));
             }
         }
-        let about = command.get_about().map(ToString::to_string).unwrap_or_default();
+        let about = command
+            .get_about()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         out.push_str(&format!("| `{usage}` | {about} |\n"));
     }
     out

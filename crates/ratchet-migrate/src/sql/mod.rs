@@ -1,6 +1,7 @@
 //! SQL text: splitting a file into statements per dialect, and what each statement does.
 
 pub mod classify;
+pub mod facts;
 mod lexer;
 pub mod split;
 

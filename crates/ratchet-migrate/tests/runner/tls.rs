@@ -36,7 +36,10 @@ async fn mysql_ssl_mode_from_the_url() {
         Some("YES") => assert!(result.is_ok()),
         _ => {
             let error = result.err().map(|e| e.to_string()).unwrap_or_default();
-            assert!(error.contains("TLS"), "ssl-mode=required must refuse a clear connection: {error}");
+            assert!(
+                error.contains("TLS"),
+                "ssl-mode=required must refuse a clear connection: {error}"
+            );
         }
     }
 }
