@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ratchet_migrate::sql::Dialect;
 
 /// Safe schema migrations for PostgreSQL, MySQL/MariaDB and SQLite: apply, record and roll
 /// back migrations with an append-only ledger and one migrator at a time.
@@ -42,6 +43,10 @@ pub enum Format {
     Human,
     /// For programs; the shapes are stable.
     Json,
+    /// GitHub Actions workflow annotations (`lint`).
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools (`lint`).
+    Sarif,
 }
 
 /// Options of the commands that take the migrator lock.
@@ -68,6 +73,12 @@ pub enum Command {
     Down(DownArgs),
     /// Show the ledger: every apply, rollback and failure, nothing deleted.
     History,
+    /// Analyse SQL without a database: what is dangerous, with the file, line and fix.
+    Lint(LintArgs),
+    /// Show what `up` (or `down`) would run, each statement's lock and risk.
+    Plan(PlanArgs),
+    /// Explain a lint rule, or list them all.
+    Rule(RuleArgs),
     /// Run verify queries now: each must return no rows or a single 0.
     Verify(VerifyArgs),
     /// Accept a reviewed checksum change, or clear a failed row; recorded in the ledger.
@@ -91,6 +102,36 @@ pub struct NewArgs {
     /// Start from a batched backfill template (implies --verify).
     #[arg(long)]
     pub backfill: bool,
+}
+
+/// `ratchet lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Migration folders (any supported layout) or SQL files; default: the project's
+    /// migrations folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The SQL dialect; default: the database URL's, else postgres.
+    #[arg(long, value_parser = parse_dialect)]
+    pub dialect: Option<Dialect>,
+}
+
+/// `ratchet plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Plan up to and including this version (with --down: roll back everything after it).
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub to: Option<i64>,
+    /// Plan a rollback instead (the newest migration, or down to --to).
+    #[arg(long)]
+    pub down: bool,
+}
+
+/// `ratchet rule`.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// The rule's id; all rules are listed when omitted.
+    pub id: Option<String>,
 }
 
 /// `ratchet up`.
@@ -167,6 +208,10 @@ fn parse_version(text: &str) -> Result<i64, String> {
             "`{text}` is not a version: versions are whole numbers, like 20261101090000 or 0003"
         )
     })
+}
+
+fn parse_dialect(text: &str) -> Result<Dialect, String> {
+    text.parse()
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

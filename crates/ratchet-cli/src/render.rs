@@ -1,10 +1,13 @@
 //! Rendering for people and programs: events as lines, tables, JSON.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use comfy_table::{Table, presets};
 use ratchet_migrate::event::Event;
+use ratchet_migrate::lint::{Finding, Severity};
 use ratchet_migrate::plan::Direction;
 use ratchet_migrate::{Error, Result};
 use serde::Serialize;
@@ -124,4 +127,191 @@ pub fn print_json(value: &impl Serialize) -> Result<()> {
         path: "<stdout>".into(),
         source: e,
     })
+}
+
+/// Findings the way rustc shows errors: the rule, the message, the file:line:col, the
+/// source line with the spot marked, and the fix. Accepted findings are left out (the
+/// summary counts them).
+pub fn findings_human(findings: &[Finding], color: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut sources: BTreeMap<PathBuf, Option<String>> = BTreeMap::new();
+    let mut out = String::new();
+    for f in findings.iter().filter(|f| f.allowed.is_none()) {
+        let level = match f.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Info => Level::INFO,
+        };
+        let source = sources
+            .entry(f.file.clone())
+            .or_insert_with(|| std::fs::read_to_string(&f.file).ok());
+        let path = f.file.display().to_string();
+        let title = level.primary_title(f.message.as_str()).id(f.rule);
+        let line_text = source
+            .as_deref()
+            .and_then(|s| s.lines().nth(f.line.saturating_sub(1) as usize));
+        let mut report = vec![match line_text {
+            Some(line) => {
+                let start = line
+                    .char_indices()
+                    .nth(f.column.saturating_sub(1) as usize)
+                    .map_or(line.len(), |(i, _)| i);
+                let end = line.trim_end().len().max(start);
+                let end = if end == start {
+                    (start + 1).min(line.len().max(start))
+                } else {
+                    end
+                };
+                title.element(
+                    Snippet::source(line)
+                        .line_start(f.line as usize)
+                        .path(path.as_str())
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
+            }
+            None => title.element(
+                annotate_snippets::Origin::path(path.as_str())
+                    .line(f.line as usize)
+                    .char_column(f.column as usize),
+            ),
+        }];
+        if let Some(help) = &f.help {
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
+        }
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    out.push_str(&findings_summary(findings));
+    out
+}
+
+/// "2 errors, 1 warning, 1 allowed" (or "no problems found").
+pub fn findings_summary(findings: &[Finding]) -> String {
+    let count = |severity| {
+        findings
+            .iter()
+            .filter(|f| f.allowed.is_none() && f.severity == severity)
+            .count()
+    };
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    for (severity, word) in [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Info, "note"),
+    ] {
+        let n = count(severity);
+        if n > 0 {
+            parts.push(plural(n, word));
+        }
+    }
+    let allowed = findings.iter().filter(|f| f.allowed.is_some()).count();
+    if allowed > 0 {
+        parts.push(format!("{allowed} allowed"));
+    }
+    if parts.is_empty() {
+        "no problems found".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// GitHub Actions workflow commands, one line per finding.
+pub fn findings_github(findings: &[Finding]) -> String {
+    // Workflow commands: `%`, CR and LF are escaped in data; `:` and `,` too in properties.
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for f in findings.iter().filter(|f| f.allowed.is_none()) {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},title={}::{}\n",
+            property(&f.file.display().to_string()),
+            f.line,
+            f.column,
+            property(&format!("ratchet {}", f.rule)),
+            data(&message)
+        ));
+    }
+    out
+}
+
+/// SARIF 2.1.0 for code-scanning tools; accepted findings carry a suppression.
+pub fn findings_sarif(findings: &[Finding]) -> serde_json::Value {
+    use serde_json::json;
+    let rules: Vec<_> = ratchet_migrate::lint::rules::ALL
+        .iter()
+        .map(|rule| {
+            let m = rule.meta();
+            json!({
+                "id": m.id,
+                "shortDescription": { "text": m.summary },
+                "help": { "text": m.documentation(), "markdown": m.documentation() },
+                "defaultConfiguration": { "level": sarif_level(m.severity) },
+            })
+        })
+        .collect();
+    let results: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            let mut text = f.message.clone();
+            if let Some(help) = &f.help {
+                text.push_str(&format!(" Help: {help}"));
+            }
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": sarif_level(f.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": f.file.display().to_string().replace('\\', "/") },
+                        "region": { "startLine": f.line, "startColumn": f.column },
+                    }
+                }],
+            });
+            if let Some(reason) = &f.allowed {
+                result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "ratchet",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
 }

@@ -30,6 +30,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::lint::Severity;
 use crate::source::SourceFormat;
 use crate::{Error, Result};
 
@@ -64,6 +65,8 @@ pub struct Config {
     pub run: RunSettings,
     /// `[lint] start_after`.
     pub lint_start_after: Option<i64>,
+    /// The rest of `[lint]`.
+    pub lint: LintSettings,
     /// `[targets.<name>] url`, not yet expanded.
     pub targets: BTreeMap<String, String>,
 }
@@ -99,9 +102,22 @@ impl Default for Config {
             format: None,
             run: RunSettings::default(),
             lint_start_after: None,
+            lint: LintSettings::default(),
             targets: BTreeMap::new(),
         }
     }
+}
+
+/// `[lint]` settings besides `start_after`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LintSettings {
+    /// `postgres_version = "14"`: judge version-dependent rules for this server.
+    pub postgres_version: Option<u32>,
+    /// `mysql_version = "8.0.36"` or `"mariadb 10.11"`: (is MariaDB, version number).
+    pub mysql_version: Option<(bool, u32)>,
+    /// `[lint.rules]`: severity by rule id (`"off"` is `None`). Ids are checked by the
+    /// lint module, which knows the rules.
+    pub rules: BTreeMap<String, Option<Severity>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -145,6 +161,10 @@ struct RawRun {
 #[serde(deny_unknown_fields)]
 struct RawLint {
     start_after: Option<i64>,
+    postgres_version: Option<String>,
+    mysql_version: Option<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -206,6 +226,51 @@ impl Config {
                 "[migrations] dir is empty; name the migrations folder".into()
             ));
         }
+        let lint = LintSettings {
+            postgres_version: raw
+                .lint
+                .postgres_version
+                .as_deref()
+                .map(|v| {
+                    parse_postgres_version(v).ok_or_else(|| {
+                        bad(format!(
+                            "[lint] postgres_version = \"{v}\": write a version such as \"14\" or \"15.4\""
+                        ))
+                    })
+                })
+                .transpose()?,
+            mysql_version: raw
+                .lint
+                .mysql_version
+                .as_deref()
+                .map(|v| {
+                    parse_mysql_version(v).ok_or_else(|| {
+                        bad(format!(
+                            "[lint] mysql_version = \"{v}\": write a version such as \"8.0.36\" or \"mariadb 10.11\""
+                        ))
+                    })
+                })
+                .transpose()?,
+            rules: raw
+                .lint
+                .rules
+                .iter()
+                .map(|(id, level)| {
+                    let severity = match level.as_str() {
+                        "error" => Some(Severity::Error),
+                        "warning" => Some(Severity::Warning),
+                        "info" => Some(Severity::Info),
+                        "off" => None,
+                        other => {
+                            return Err(bad(format!(
+                                "[lint.rules] {id} = \"{other}\": use \"error\", \"warning\", \"info\" or \"off\""
+                            )));
+                        }
+                    };
+                    Ok((id.clone(), severity))
+                })
+                .collect::<Result<_>>()?,
+        };
         Ok(Config {
             path: Some(path.to_path_buf()),
             database_url: raw.database.url,
@@ -217,6 +282,7 @@ impl Config {
             format: raw.migrations.format,
             run,
             lint_start_after: raw.lint.start_after,
+            lint,
             targets: raw.targets.into_iter().map(|(k, v)| (k, v.url)).collect(),
         })
     }
@@ -274,6 +340,37 @@ impl Config {
                     .into(),
             )),
         }
+    }
+}
+
+/// `"14"` → 140000, `"15.4"` → 150004 (PostgreSQL's `server_version_num`).
+fn parse_postgres_version(text: &str) -> Option<u32> {
+    let mut parts = text.trim().split('.');
+    let major: u32 = parts.next()?.parse().ok()?;
+    let minor: u32 = parts.next().map_or(Some(0), |p| p.parse().ok())?;
+    (parts.next().is_none() && major >= 9).then_some(major * 10_000 + minor)
+}
+
+/// `"8.0.36"` → (false, 80036), `"mariadb 10.11"` → (true, 101100).
+fn parse_mysql_version(text: &str) -> Option<(bool, u32)> {
+    let text = text.trim().to_ascii_lowercase();
+    let (mariadb, number) = match text.strip_prefix("mariadb") {
+        Some(rest) => (true, rest.trim_start_matches([' ', '-'])),
+        None => (
+            false,
+            text.strip_prefix("mysql")
+                .unwrap_or(&text)
+                .trim_start_matches([' ', '-']),
+        ),
+    };
+    let parts: Vec<u32> = number
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    match parts.as_slice() {
+        [major, minor] => Some((mariadb, major * 10_000 + minor * 100)),
+        [major, minor, patch] => Some((mariadb, major * 10_000 + minor * 100 + patch)),
+        _ => None,
     }
 }
 
@@ -344,6 +441,11 @@ mod tests {
             ddl_lock_retries = 3
             [lint]
             start_after = 20261101090000
+            postgres_version = "15.4"
+            mysql_version = "mariadb 10.11"
+            [lint.rules]
+            prefer-text-field = "off"
+            require-concurrent-index-creation = "warning"
             [targets.green]
             url = "postgres://h/green"
             "#,
@@ -356,6 +458,13 @@ mod tests {
         assert_eq!(config.run.ddl_lock_timeout, Duration::from_secs(2));
         assert_eq!(config.run.ddl_lock_retries, 3);
         assert_eq!(config.lint_start_after, Some(20261101090000));
+        assert_eq!(config.lint.postgres_version, Some(150004));
+        assert_eq!(config.lint.mysql_version, Some((true, 101100)));
+        assert_eq!(config.lint.rules["prefer-text-field"], None);
+        assert_eq!(
+            config.lint.rules["require-concurrent-index-creation"],
+            Some(Severity::Warning)
+        );
         assert_eq!(config.targets["green"], "postgres://h/green");
     }
 

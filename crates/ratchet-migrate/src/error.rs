@@ -79,6 +79,12 @@ pub enum Error {
         /// Who holds the lock, as far as the database can tell.
         holder: String,
     },
+    /// Lint found error-level problems in migrations `up` was about to apply.
+    #[error("{}", lint_refusal(findings))]
+    LintRefused {
+        /// The findings that block (and the others, for context).
+        findings: Vec<crate::lint::Finding>,
+    },
     /// A verify query returned rows: the data migration did not do what it promised.
     #[error("{}:{line}: verify query returned {rows}\n  {statement}", path.display())]
     VerifyFailed {
@@ -102,9 +108,10 @@ impl Error {
         )
     }
 
-    /// True when a check found a problem (a failing verify query): exit code 3.
+    /// True when a check found a problem (a failing verify query, lint errors): exit
+    /// code 3.
     pub fn is_check_failure(&self) -> bool {
-        matches!(self, Error::VerifyFailed { .. })
+        matches!(self, Error::VerifyFailed { .. } | Error::LintRefused { .. })
     }
 
     pub(crate) fn source(path: impl Into<PathBuf>, line: u32, message: impl Into<String>) -> Self {
@@ -121,6 +128,32 @@ impl Error {
             source,
         }
     }
+}
+
+fn lint_refusal(findings: &[crate::lint::Finding]) -> String {
+    let blocking: Vec<&crate::lint::Finding> = findings.iter().filter(|f| f.blocks()).collect();
+    let mut text = format!(
+        "nothing was applied: lint found {} error(s) in the pending migrations",
+        blocking.len()
+    );
+    for f in blocking {
+        text.push_str(&format!(
+            "\n  {}:{}:{}: error[{}]: {}",
+            f.file.display(),
+            f.line,
+            f.column,
+            f.rule,
+            f.message
+        ));
+        if let Some(help) = &f.help {
+            text.push_str(&format!("\n    help: {help}"));
+        }
+    }
+    text.push_str(
+        "\nFix them, or accept a reviewed finding with `-- ratchet:allow <rule> -- <reason>` \
+         at the top of its file (`ratchet rule <rule>` explains each)",
+    );
+    text
 }
 
 /// `Result` with ratchet's [`Error`].

@@ -25,6 +25,7 @@ pub mod engine;
 mod error;
 pub mod event;
 pub mod ledger;
+pub mod lint;
 pub mod plan;
 pub mod repair;
 pub mod runner;

@@ -7,7 +7,9 @@ use serde::Serialize;
 use crate::config::Mode;
 use crate::ledger::LedgerRow;
 use crate::source::{Migration, MigrationSet, Script};
+use crate::sql::analysis::{ActionFacts, AnalyzedStatement, Analyzer};
 use crate::sql::classify::{self, StatementKind, TransactionControl};
+use crate::sql::facts::{Lock, Op, ServerVersion};
 use crate::sql::{Dialect, Statement};
 use crate::status::{self, State};
 use crate::{Error, Result};
@@ -53,6 +55,9 @@ pub struct UpOptions {
     pub out_of_order: bool,
     /// Go on although applied migrations have no file.
     pub ignore_missing: bool,
+    /// Lint the migrations to apply first, refusing error-level findings; `None` skips
+    /// the gate (the dialect and versions are set from the database).
+    pub lint: Option<crate::lint::LintOptions>,
 }
 
 /// What `down` rolls back.
@@ -331,4 +336,143 @@ fn step(
         notices,
         ledger_id,
     })
+}
+
+/// A step with what each of its statements does, for `ratchet plan`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedStep {
+    /// The step.
+    #[serde(flatten)]
+    pub step: Step,
+    /// Its statements with their lock and risk, in order.
+    pub analysis: Vec<PlannedStatement>,
+}
+
+/// One statement of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedStatement {
+    /// Its line in the file.
+    pub line: u32,
+    /// Its first line of text.
+    pub statement: String,
+    /// The strongest lock it takes, for people ("ACCESS EXCLUSIVE").
+    pub lock: String,
+    /// Whether reads of the table wait for it.
+    pub blocks_reads: bool,
+    /// Whether writes to the table wait for it.
+    pub blocks_writes: bool,
+    /// Whether it rewrites a table.
+    pub rewrites: bool,
+    /// What it destroys, for people.
+    pub destroys: Option<String>,
+    /// One phrase for people: the worst of the above, or "low".
+    pub risk: String,
+    /// Its actions with their effects.
+    pub actions: Vec<ActionFacts>,
+}
+
+/// Analyses planned steps: every migration is replayed in version order so that each step
+/// is judged against the schema before it (down steps against the schema their up built).
+pub fn analyze_steps(
+    set: &MigrationSet,
+    steps: &[Step],
+    dialect: Dialect,
+    version: ServerVersion,
+) -> Vec<PlannedStep> {
+    let mut analyzer = Analyzer::new(dialect, version);
+    let mut by_version = std::collections::BTreeMap::new();
+    for migration in &set.migrations {
+        let analyzed = analyzer.analyze(migration);
+        if let Some(step) = steps.iter().find(|s| s.version == migration.version) {
+            let script = match step.direction {
+                Direction::Up => Some(&analyzed.up),
+                Direction::Down => analyzed.down.as_ref(),
+            };
+            if let Some(script) = script {
+                by_version.insert(migration.version, script.statements.clone());
+            }
+        }
+        analyzer.commit(&analyzed);
+    }
+    steps
+        .iter()
+        .map(|step| {
+            let statements = by_version.remove(&step.version).unwrap_or_default();
+            let analysis = step
+                .statements
+                .iter()
+                .filter_map(|s| statements.iter().find(|a| a.statement.line == s.line))
+                .map(planned)
+                .collect();
+            PlannedStep {
+                step: step.clone(),
+                analysis,
+            }
+        })
+        .collect()
+}
+
+fn planned(statement: &AnalyzedStatement) -> PlannedStatement {
+    let worst = statement
+        .actions
+        .iter()
+        .map(|a| a.effects.lock)
+        .max_by_key(|lock| {
+            (
+                lock.blocks_reads(),
+                lock.blocks_writes(),
+                *lock != Lock::None,
+            )
+        });
+    let mut risks: Vec<String> = Vec::new();
+    for action in &statement.actions {
+        let table = action
+            .action
+            .op
+            .table()
+            .map_or_else(|| "the table".to_string(), ToString::to_string);
+        let e = &action.effects;
+        let phrase = if matches!(action.action.op, Op::Unknown { .. }) {
+            Some("cannot be analysed: review by hand".to_string())
+        } else if let Some(loss) = &e.destroys {
+            Some(format!("destroys {}", loss.describe()))
+        } else if e.rewrites {
+            Some(format!("rewrites {table} under {}", e.lock.describe()))
+        } else if e.lock.blocks_reads() && e.scans {
+            Some(format!(
+                "blocks reads and writes of {table} while it reads every row"
+            ))
+        } else if e.lock.blocks_writes() && e.scans {
+            Some(format!("blocks writes to {table} while it reads every row"))
+        } else if e.lock.blocks_reads() && action.table_existed {
+            Some(format!("blocks reads and writes of {table} briefly"))
+        } else {
+            None
+        };
+        if let Some(phrase) = phrase
+            && !risks.contains(&phrase)
+        {
+            risks.push(phrase);
+        }
+    }
+    let destroys: Vec<String> = statement
+        .actions
+        .iter()
+        .filter_map(|a| a.effects.destroys.as_ref().map(|l| l.describe()))
+        .collect();
+    PlannedStatement {
+        line: statement.statement.line,
+        statement: statement.statement.first_line().to_string(),
+        lock: worst.map_or_else(|| "none".to_string(), |l| l.describe()),
+        blocks_reads: worst.is_some_and(|l| l.blocks_reads()),
+        blocks_writes: worst.is_some_and(|l| l.blocks_writes()),
+        rewrites: statement.actions.iter().any(|a| a.effects.rewrites),
+        destroys: (!destroys.is_empty()).then(|| destroys.join("; ")),
+        risk: if risks.is_empty() {
+            "low".to_string()
+        } else {
+            risks.join("; ")
+        },
+        actions: statement.actions.clone(),
+    }
 }

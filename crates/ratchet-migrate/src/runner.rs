@@ -215,6 +215,9 @@ impl<'a> Runner<'a> {
         let rows = ledger::rows(self.engine).await?;
         let dialect = self.engine.dialect();
         let steps = plan::up_plan(set, &rows, options, dialect, self.engine.server_version())?;
+        if let Some(lint) = &options.lint {
+            self.lint_gate(set, &steps, lint)?;
+        }
         let mut applied = Vec::new();
         for step in &steps {
             let migration = set.get(step.version).ok_or_else(|| {
@@ -224,6 +227,39 @@ impl<'a> Runner<'a> {
             applied.push(step.version);
         }
         Ok(applied)
+    }
+
+    /// Lints the migrations about to be applied (judged against the schema every earlier
+    /// migration builds) and refuses error-level findings that are not allowed.
+    fn lint_gate(
+        &mut self,
+        set: &MigrationSet,
+        steps: &[Step],
+        options: &crate::lint::LintOptions,
+    ) -> Result<()> {
+        if steps.is_empty() {
+            return Ok(());
+        }
+        let mut options = options.clone();
+        options.dialect = self.engine.dialect();
+        options.version = self.engine.versions();
+        let findings =
+            crate::lint::lint_set(set, &options, |v| steps.iter().any(|s| s.version == v));
+        if findings.iter().any(crate::lint::Finding::blocks) {
+            return Err(Error::LintRefused { findings });
+        }
+        for f in findings.iter().filter(|f| f.allowed.is_none()) {
+            (self.events)(Event::Notice(format!(
+                "{}:{}:{}: {}[{}]: {}",
+                f.file.display(),
+                f.line,
+                f.column,
+                f.severity.as_str(),
+                f.rule,
+                f.message
+            )));
+        }
+        Ok(())
     }
 
     async fn down_locked(
@@ -384,7 +420,7 @@ impl<'a> Runner<'a> {
                         state: RowState::Applied,
                         statements_done: count(step.statements.len()),
                         execution_time_ms: Some(millis(started.elapsed())),
-                        note: None,
+                        note: allow_note(migration),
                     },
                 )
                 .await?;
@@ -518,7 +554,7 @@ impl<'a> Runner<'a> {
         let done = match step.direction {
             Direction::Up => Change::Applied {
                 execution_time_ms: millis(started.elapsed()),
-                note: None,
+                note: allow_note(migration),
             },
             Direction::Down => Change::RolledBack { note: None },
         };
@@ -675,6 +711,18 @@ fn live_row(step: &Step) -> Result<i64, Failure> {
             ),
         })
     })
+}
+
+/// The accepted lint findings of a migration, recorded in its ledger row.
+fn allow_note(migration: &Migration) -> Option<String> {
+    let lines: Vec<String> = migration
+        .up
+        .directives
+        .allows
+        .iter()
+        .map(|a| format!("allowed {}: {}", a.rule, a.reason))
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 fn kind_of(migration: &Migration, dialect: Dialect) -> String {

@@ -16,6 +16,7 @@ struct RolledBackJson<'a> {
 }
 
 pub async fn run(project: &Project, args: &DownArgs) -> Result<Outcome> {
+    let format = project.output("down", &[Format::Human, Format::Json])?;
     let mut engine = project.connect().await?;
     let set = project.migrations(engine.dialect())?;
     let target = match (args.version, args.to) {
@@ -23,7 +24,6 @@ pub async fn run(project: &Project, args: &DownArgs) -> Result<Outcome> {
         (None, Some(to)) => DownTarget::To(to),
         (None, None) => DownTarget::Last,
     };
-    let format = project.global.format;
     let url = engine.target().to_string();
     let mut printer = render::event_printer(format);
     let mut runner = Runner::new(

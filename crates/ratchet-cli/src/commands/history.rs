@@ -14,9 +14,10 @@ struct HistoryJson<'a> {
 }
 
 pub async fn run(project: &Project) -> Result<Outcome> {
+    let format = project.output("history", &[Format::Human, Format::Json])?;
     let mut engine = project.connect().await?;
     let entries = ledger::rows(engine.as_mut()).await?;
-    if project.global.format == Format::Json {
+    if format == Format::Json {
         render::print_json(&HistoryJson { entries: &entries })?;
         return Ok(Outcome::Ok);
     }

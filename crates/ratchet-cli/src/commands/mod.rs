@@ -5,8 +5,11 @@ mod baseline;
 mod down;
 mod history;
 mod init;
+mod lint;
 mod new;
+mod plan;
 mod repair;
+mod rule;
 mod status;
 mod up;
 mod verify;
@@ -20,7 +23,9 @@ use ratchet_migrate::sql::Dialect;
 use ratchet_migrate::{Error, Result};
 
 use crate::Outcome;
-use crate::cli::{Cli, Command, GlobalArgs, LockArgs};
+use clap::ValueEnum;
+
+use crate::cli::{Cli, Command, Format, GlobalArgs, LockArgs};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<Outcome> {
@@ -32,6 +37,9 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Up(args) => up::run(&project, &args).await,
         Command::Down(args) => down::run(&project, &args).await,
         Command::History => history::run(&project).await,
+        Command::Lint(args) => lint::run(&project, &args),
+        Command::Plan(args) => plan::run(&project, &args).await,
+        Command::Rule(args) => rule::run(&project, &args),
         Command::Verify(args) => verify::run(&project, &args).await,
         Command::Repair(args) => repair::run(&project, &args).await,
         Command::Baseline(args) => baseline::run(&project, &args).await,
@@ -82,14 +90,28 @@ impl Project {
         settings
     }
 
-    /// Refuses output formats a command does not have.
-    pub fn human_only(&self, command: &str) -> Result<()> {
-        if self.global.format == crate::cli::Format::Human {
-            Ok(())
-        } else {
-            Err(Error::Usage(format!(
-                "`ratchet {command}` has no --format json output"
-            )))
+    /// The output format, refused when the command does not have it.
+    pub fn output(&self, command: &str, formats: &[Format]) -> Result<Format> {
+        let format = self.global.format;
+        if formats.contains(&format) {
+            return Ok(format);
         }
+        let names: Vec<String> = formats
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        Err(Error::Usage(format!(
+            "`ratchet {command}` has no --format {}; it has {}",
+            format
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default(),
+            names.join(", ")
+        )))
+    }
+
+    /// Refuses every output format but human.
+    pub fn human_only(&self, command: &str) -> Result<()> {
+        self.output(command, &[Format::Human]).map(|_| ())
     }
 }

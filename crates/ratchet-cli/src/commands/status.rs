@@ -15,11 +15,12 @@ struct StatusJson<'a> {
 }
 
 pub async fn run(project: &Project) -> Result<Outcome> {
+    let format = project.output("status", &[Format::Human, Format::Json])?;
     let mut engine = project.connect().await?;
     let set = project.migrations(engine.dialect())?;
     let rows = ledger::rows(engine.as_mut()).await?;
     let statuses = status::compute(&set, &rows);
-    if project.global.format == Format::Json {
+    if format == Format::Json {
         render::print_json(&StatusJson {
             migrations: &statuses,
         })?;

@@ -1,5 +1,6 @@
 //! `ratchet up`: apply pending migrations (or, with --dry-run, show how they would run).
 
+use ratchet_migrate::lint::LintOptions;
 use ratchet_migrate::plan::{self, Step, UpOptions};
 use ratchet_migrate::runner::Runner;
 use ratchet_migrate::{Result, ledger};
@@ -21,14 +22,15 @@ struct AppliedJson<'a> {
 }
 
 pub async fn run(project: &Project, args: &UpArgs) -> Result<Outcome> {
+    let format = project.output("up", &[Format::Human, Format::Json])?;
     let mut engine = project.connect().await?;
     let set = project.migrations(engine.dialect())?;
     let options = UpOptions {
         to: args.to,
         out_of_order: args.out_of_order,
         ignore_missing: args.ignore_missing,
+        lint: Some(LintOptions::from_config(&project.config, engine.dialect())?),
     };
-    let format = project.global.format;
     if args.dry_run {
         let rows = ledger::rows(engine.as_mut()).await?;
         let steps = plan::up_plan(

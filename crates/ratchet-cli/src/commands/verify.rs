@@ -16,9 +16,9 @@ struct VerifyJson<'a> {
 }
 
 pub async fn run(project: &Project, args: &VerifyArgs) -> Result<Outcome> {
+    let format = project.output("verify", &[Format::Human, Format::Json])?;
     let mut engine = project.connect().await?;
     let set = project.migrations(engine.dialect())?;
-    let format = project.global.format;
     let mut printer = render::event_printer(format);
     let mut runner = Runner::new(engine.as_mut(), RunSettings::default(), &mut printer);
     let outcomes = runner.verify(&set, args.version).await?;

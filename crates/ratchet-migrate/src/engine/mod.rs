@@ -13,6 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::sql::Dialect;
+use crate::sql::facts::ServerVersion;
 use crate::{Error, Result};
 
 /// A row read back as text: each column's value as the database renders it, `None` for NULL.
@@ -141,6 +142,25 @@ pub trait Engine: Send {
     /// The server's version number (PostgreSQL `server_version_num`, MySQL `80036`-style,
     /// SQLite `3051003`-style), for decisions that depend on it.
     fn server_version(&self) -> u32;
+
+    /// Whether a MySQL-protocol server is MariaDB.
+    fn is_mariadb(&self) -> bool {
+        false
+    }
+
+    /// The server's version as the statement analysis needs it.
+    fn versions(&self) -> ServerVersion {
+        let mut versions = ServerVersion::default();
+        match self.dialect() {
+            Dialect::Postgres => versions.postgres = self.server_version(),
+            Dialect::Mysql => {
+                versions.mysql = self.server_version();
+                versions.mariadb = self.is_mariadb();
+            }
+            Dialect::Sqlite => versions.sqlite = self.server_version(),
+        }
+        versions
+    }
 
     /// Whether schema changes can be rolled back (PostgreSQL, SQLite). On MySQL every DDL
     /// statement commits implicitly.

@@ -22,6 +22,7 @@ pub(super) struct MysqlEngine {
     target: String,
     secrets: Vec<String>,
     server_version: u32,
+    mariadb: bool,
     /// `GET_LOCK` names are server-wide: the name carries the database's.
     lock_name: String,
 }
@@ -41,6 +42,7 @@ impl MysqlEngine {
             target,
             secrets: crate::url::secrets(url),
             server_version: 0,
+            mariadb: false,
             lock_name: String::new(),
         };
         let rows = engine
@@ -50,6 +52,7 @@ impl MysqlEngine {
         let row = rows.first().cloned().unwrap_or_default();
         let version = row.first().cloned().flatten().unwrap_or_default();
         engine.server_version = parse_version(&version);
+        engine.mariadb = version.to_ascii_lowercase().contains("mariadb");
         let database = row.get(1).cloned().flatten().ok_or_else(|| {
             "the URL names no database; add it to the path: mysql://user@host:3306/<database>"
                 .to_string()

@@ -1,5 +1,6 @@
 //! SQL text: splitting a file into statements per dialect, and what each statement does.
 
+pub mod analysis;
 pub mod classify;
 pub mod facts;
 mod lexer;

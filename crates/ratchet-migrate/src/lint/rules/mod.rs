@@ -1,0 +1,66 @@
+//! Every rule, one file each. The list below is the only list: documentation, `ratchet
+//! rule`, configuration checks and the lint run all read [`ALL`].
+
+use super::{Rule, RuleMeta};
+
+/// Declares the rule modules and the registry from one list.
+macro_rules! rules {
+    ($($module:ident :: $rule:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// Every rule, in documentation order.
+        pub static ALL: &[&dyn Rule] = &[$(&$module::$rule),*];
+    };
+}
+
+rules! {
+    invalid_file::InvalidFile,
+    unparsed_statement::UnparsedStatement,
+    unused_allow::UnusedAllow,
+    require_concurrent_index_creation::RequireConcurrentIndexCreation,
+}
+
+/// The rule reporting `-- ratchet:allow` directives that match no finding (the lint run
+/// reports it itself).
+pub(crate) static UNUSED_ALLOW: &RuleMeta = &unused_allow::UnusedAllow::META;
+
+/// The rule reporting files that cannot be loaded.
+pub(crate) static INVALID_FILE: &RuleMeta = &invalid_file::InvalidFile::META;
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().id == id)
+}
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::BTreeSet::new();
+        for rule in ALL {
+            let meta = rule.meta();
+            assert!(seen.insert(meta.id), "duplicate rule id {}", meta.id);
+            assert!(
+                meta.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                meta.id
+            );
+            assert!(!meta.engines.is_empty(), "{} applies to no engine", meta.id);
+            let doc = meta.documentation();
+            for heading in ["## What it does", "## Why", "## Example", "## Use instead"] {
+                assert!(
+                    doc.contains(heading),
+                    "{} lacks `{heading}` in its docs",
+                    meta.id
+                );
+            }
+        }
+    }
+}
