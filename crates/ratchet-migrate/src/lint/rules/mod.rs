@@ -18,6 +18,20 @@ rules! {
     unparsed_statement::UnparsedStatement,
     unused_allow::UnusedAllow,
     require_concurrent_index_creation::RequireConcurrentIndexCreation,
+    ban_drop_table::BanDropTable,
+    ban_drop_column::BanDropColumn,
+    ban_drop_database::BanDropDatabase,
+    renaming_column::RenamingColumn,
+    renaming_table::RenamingTable,
+    ban_truncate_cascade::BanTruncateCascade,
+    prefer_bigint_over_int::PreferBigintOverInt,
+    prefer_bigint_over_smallint::PreferBigintOverSmallint,
+    prefer_text_field::PreferTextField,
+    prefer_timestamptz::PreferTimestamptz,
+    ban_char_field::BanCharField,
+    prefer_jsonb::PreferJsonb,
+    missing_lock_timeout::MissingLockTimeout,
+    lock_timeout_disabled::LockTimeoutDisabled,
 }
 
 /// The rule reporting `-- ratchet:allow` directives that match no finding (the lint run
@@ -31,6 +45,8 @@ pub(crate) static INVALID_FILE: &RuleMeta = &invalid_file::InvalidFile::META;
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
     ALL.iter().copied().find(|r| r.meta().id == id)
 }
+
+mod type_advice;
 
 #[cfg(test)]
 pub(crate) mod testing;
