@@ -78,15 +78,15 @@ impl Rule for MissingLockTimeout {
                 step.statement,
                 step.action.action.offset,
                 format!(
-                    "this takes {} on {} and the file sets no lock_timeout before it: run by \
-                     a tool that sets none, it waits without limit behind any long \
-                     transaction, and {} queues behind it (ratchet sets one itself)",
+                    "this takes {} on {}, and the file sets no lock_timeout before it: where \
+                     no tool sets one, it waits without limit behind any long transaction \
+                     while {} queues behind it",
                     mode.name(),
                     table.map_or_else(|| "its table".to_string(), ToString::to_string),
                     who_queues(mode, table)
                 ),
-                "if other tools run these files, begin the file with SET lock_timeout = '5s'; \
-                 under ratchet, [run] ddl_lock_timeout does this",
+                "ratchet sets lock_timeout itself ([run] ddl_lock_timeout); if other tools \
+                 run these files, begin them with SET lock_timeout = '5s'",
             );
         });
     }

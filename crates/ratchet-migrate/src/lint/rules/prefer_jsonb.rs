@@ -48,9 +48,10 @@ impl Rule for PreferJsonb {
             |t| t.name == "json",
             |d| {
                 format!(
-                    "{} is json, which has no equality operator: SELECT DISTINCT, GROUP BY, \
+                    "{} is {}: json has no equality operator, so SELECT DISTINCT, GROUP BY, \
                      UNION and UNIQUE over it fail, and every access parses the text again",
-                    d.qualified()
+                    d.qualified(),
+                    d.data_type.text
                 )
             },
             |_| {

@@ -54,12 +54,16 @@ impl Rule for PreferTimestamptz {
             report,
             |t| t.name == "timestamp",
             |d| {
+                let written = &d.data_type.text;
+                let zone = if written.to_ascii_lowercase().contains("without") {
+                    ""
+                } else {
+                    " (without time zone)"
+                };
                 format!(
-                    "{} is {} (without time zone): the instant stored depends on the \
-                     TimeZone of the session that writes it, and converting it later \
-                     rewrites {}",
+                    "{} is {written}{zone}: the instant stored depends on the TimeZone of the \
+                     session that writes it, and converting it later rewrites {}",
                     d.qualified(),
-                    d.data_type.text,
                     d.table
                 )
             },

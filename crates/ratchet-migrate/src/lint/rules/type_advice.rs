@@ -58,6 +58,17 @@ pub(super) fn replay<'a>(cx: &Context<'a>, mut f: impl FnMut(Step<'a>, &Catalog)
     let phase = cx.migration.up.directives.phase;
     for step in steps(cx) {
         f(step, &catalog);
+        // `CREATE TABLE IF NOT EXISTS` of a table that exists does nothing: the table
+        // stays the old one, in use.
+        if let Op::CreateTable {
+            table,
+            if_not_exists: true,
+            ..
+        } = &step.action.action.op
+            && catalog.table(table).is_some()
+        {
+            continue;
+        }
         catalog.apply(&step.action.action, Some(THIS_MIGRATION), phase);
     }
 }
