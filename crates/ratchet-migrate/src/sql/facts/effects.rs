@@ -382,8 +382,15 @@ fn postgres(op: &Op, version: &ServerVersion, previous: Option<&ColumnDef>) -> E
         | Op::DropNotNull { .. }
         | Op::SetDefault { .. }
         | Op::DropDefault { .. }
-        | Op::DropConstraint { .. }
-        | Op::AlterTableOther { .. } => Effects::new(lock(AccessExclusive)),
+        | Op::DropConstraint { .. } => Effects::new(lock(AccessExclusive)),
+        Op::AlterTableOther { description, .. } => {
+            let effects = Effects::new(lock(AccessExclusive));
+            if rewrites_table(description) {
+                effects.rewriting()
+            } else {
+                effects
+            }
+        }
         Op::AlterColumnType {
             table,
             column,
@@ -471,6 +478,15 @@ fn postgres(op: &Op, version: &ServerVersion, previous: Option<&ColumnDef>) -> E
         Op::Unknown { .. } => Effects::new(Lock::Unknown).rewriting(),
     };
     with_loss(base, op)
+}
+
+/// The `AlterTableOther` forms that rewrite the whole table: `VACUUM FULL`, `CLUSTER`,
+/// and the ALTER TABLE forms the PostgreSQL reader marks "(rewrites the table)" (SET
+/// LOGGED/UNLOGGED, SET TABLESPACE, SET ACCESS METHOD, SET EXPRESSION).
+fn rewrites_table(description: &str) -> bool {
+    description.starts_with("VACUUM FULL")
+        || description.starts_with("CLUSTER")
+        || description.contains("(rewrites the table)")
 }
 
 fn with_loss(effects: Effects, op: &Op) -> Effects {
