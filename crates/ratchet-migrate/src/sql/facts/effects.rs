@@ -881,10 +881,7 @@ mod tests {
         assert!(!e.rewrites && e.destroys.is_none());
         let e = change(t("varchar", &["20"]), t("varchar", &["10"]));
         assert!(!e.rewrites && e.scans);
-        assert!(matches!(
-            e.destroys,
-            Some(DataLoss::Narrowing { certain: true, .. })
-        ));
+        assert_eq!(e.destroys, None, "a value that does not fit makes it fail");
         let e = change(t("integer", &[]), t("bigint", &[]));
         assert!(e.rewrites && e.destroys.is_none());
         let e = change(t("numeric", &["10", "2"]), t("numeric", &["12", "2"]));
