@@ -1,6 +1,6 @@
 use super::type_advice::steps;
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
-use crate::sql::Dialect;
+use crate::sql::{Dialect, classify};
 use crate::sql::facts::{ObjectKind, Op};
 
 declare_rule! {
@@ -79,9 +79,13 @@ impl Rule for BanDropDatabase {
             if !container || restricted || created_here {
                 continue;
             }
+            // MySQL's parser may call either spelling a database: say what was written.
+            let written_schema = classify::leading_words(&step.statement.statement.sql, 2)
+                .get(1)
+                .is_some_and(|w| w == "SCHEMA");
             let what = match (cx.dialect, kind) {
                 (Dialect::Postgres, ObjectKind::Schema) => "DROP SCHEMA ... CASCADE",
-                (Dialect::Mysql, ObjectKind::Schema) => "DROP SCHEMA (a database in MySQL)",
+                (Dialect::Mysql, _) if written_schema => "DROP SCHEMA (a database in MySQL)",
                 _ => "DROP DATABASE",
             };
             report.at(

@@ -721,15 +721,16 @@ pub(super) fn check_int_keys(cx: &Context<'_>, report: &mut Report, width: IntWi
                     declared.table
                 ),
             };
+            let size = bits(declared.data_type);
+            let article = if size.starts_with('8') { "an" } else { "a" };
             report.at(
                 up,
                 declared.statement,
                 declared.offset,
                 format!(
-                    "{} is a {} {kind} ({}): inserts fail once its values pass {limit}, and \
-                     changing it to {wider} then {later}",
+                    "{} is {article} {size} {kind} ({}): inserts fail once its values pass \
+                     {limit}, and changing it to {wider} then {later}",
                     declared.qualified(),
-                    bits(declared.data_type),
                     declared.data_type.text,
                 ),
                 remedy,
