@@ -542,7 +542,7 @@ fn create_index(toks: &Toks<'_>) -> Option<Op> {
 // ALTER TABLE sub-commands
 
 /// Table options and partition maintenance: what `ALTER TABLE` changes besides columns,
-/// indexes and constraints. All are read as [`Op::AlterTableOther`], which a table copy.
+/// indexes and constraints. All are read as [`Op::AlterTableOther`], which the effects judge a table copy.
 const TABLE_OPTIONS: &[&str] = &[
     "ENGINE",
     "ROW_FORMAT",
@@ -779,11 +779,28 @@ fn canonical(t: &TypeText) -> (String, Vec<String>) {
 
 /// Blanks what sqlparser's MySQL grammar lacks: legacy column attributes after a type
 /// (`varchar(255) binary`, `ascii`, `unicode`), MariaDB's `PERSISTENT` (written as
-/// `STORED`), and a CREATE TABLE's table options (which no fact depends on).
+/// `STORED`), index options (`VISIBLE`, `WITH PARSER`) and a CREATE TABLE's table options,
+/// which no fact depends on; joins the words of `LONG VARCHAR` and `NATIONAL VARCHAR`.
 fn normalize(toks: &Toks<'_>, flavor: &Flavor) -> Option<String> {
     let mut buf = toks.sql.as_bytes().to_vec();
     let mut changed = false;
     for span in ast::column_types(toks, flavor.type_stop) {
+        // `LONG VARCHAR`, `NATIONAL VARCHAR(10)`: one word for sqlparser (the type itself
+        // is read from the text).
+        if span
+            .words
+            .first()
+            .is_some_and(|&k| toks.is_any(k, &["LONG", "NATIONAL"]))
+        {
+            for pair in span.words.windows(2) {
+                let (a, b) = (toks.t[pair[0]], toks.t[pair[1]]);
+                let gap = &mut buf[a.end()..b.start];
+                if gap.iter().all(|c| c.is_ascii_whitespace()) {
+                    gap.fill(b'_');
+                    changed = true;
+                }
+            }
+        }
         for &k in span.words.iter().skip(1).chain(&span.trailing) {
             if toks.is_any(k, &["BINARY", "ASCII", "UNICODE", "BYTE"]) {
                 let t = toks.t[k];
@@ -793,6 +810,24 @@ fn normalize(toks: &Toks<'_>, flavor: &Flavor) -> Option<String> {
         }
     }
     for k in 1..toks.len() {
+        // Index options sqlparser lacks: `(a) VISIBLE`, `(a) INVISIBLE`, `(a) WITH PARSER x`
+        // (not a column named so: that follows `(` or `,`).
+        let after_column_start = toks.is_punct(k - 1, b'(') || toks.is_punct(k - 1, b',');
+        let ends_element =
+            k + 1 >= toks.len() || toks.is_punct(k + 1, b',') || toks.is_punct(k + 1, b')');
+        if toks.is_any(k, &["VISIBLE", "INVISIBLE"]) && !after_column_start && ends_element {
+            let t = toks.t[k];
+            blank(&mut buf, t.start, t.end());
+            changed = true;
+        }
+        if toks.is(k, "WITH")
+            && toks.is(k + 1, "PARSER")
+            && toks.is_punct(k - 1, b')')
+            && k + 2 < toks.len()
+        {
+            blank(&mut buf, toks.start(k), toks.t[k + 2].end());
+            changed = true;
+        }
         if toks.is(k, "PERSISTENT") && toks.is_punct(k - 1, b')') {
             let t = toks.t[k];
             let replacement = b"STORED";
@@ -1067,9 +1102,9 @@ mod tests {
     #[test]
     fn create_table_variants() {
         let like = "CREATE TEMPORARY TABLE IF NOT EXISTS t2 LIKE db.t";
+        let workbench = "CREATE TABLE t (visible INT NOT NULL, UNIQUE INDEX v_uq (visible ASC) VISIBLE, INDEX v (visible) INVISIBLE)";
         let select = "CREATE TABLE t2 AS SELECT a FROM t JOIN u ON t.id = u.id";
-        let serial =
-            "CREATE TABLE t (id SERIAL, a int(11) DEFAULT NULL, b tinyint(1) unsigned zerofill)";
+        let serial = "CREATE TABLE t (id SERIAL, a int(11) DEFAULT NULL, b tinyint(1) unsigned zerofill, c LONG VARCHAR, d NATIONAL VARCHAR(10))";
         let legacy = "CREATE TABLE /*_*/t (\n a varchar(255) binary NOT NULL default '',\n b int AS (c) PERSISTENT\n) /*$wgDBTableOptions*/ /*!40000 ENGINE=INNODB */ PAGE_CHECKSUM=1";
         check(
             extract,
@@ -1139,9 +1174,40 @@ mod tests {
                                     "b",
                                     ty("tinyint unsigned", &[], "tinyint(1) unsigned zerofill"),
                                 ),
+                                col("c", ty("mediumtext", &[], "LONG VARCHAR")),
+                                col("d", ty("varchar", &["10"], "NATIONAL VARCHAR(10)")),
                             ],
                         ),
                     )],
+                ),
+                (
+                    workbench,
+                    vec![
+                        (
+                            0,
+                            Op::CreateTable {
+                                table: n("t"),
+                                columns: vec![super::super::ColumnDef {
+                                    not_null: true,
+                                    ..col("visible", ty("int", &[], "INT"))
+                                }],
+                                constraints: vec![constraint(
+                                    Some("v_uq"),
+                                    ConstraintKind::Unique {
+                                        columns: vec!["visible".into()],
+                                        using_index: None,
+                                    },
+                                )],
+                                if_not_exists: false,
+                                as_query: false,
+                                temporary: false,
+                            },
+                        ),
+                        (
+                            at(workbench, "INDEX v "),
+                            index("v", n("t"), &["visible"], false),
+                        ),
+                    ],
                 ),
                 (
                     legacy,
@@ -1520,6 +1586,10 @@ mod tests {
                             ),
                         },
                     )],
+                ),
+                (
+                    "ALTER TABLE t ADD FULLTEXT INDEX ft (title, body(20)) WITH PARSER ngram",
+                    vec![(14, index("ft", n("t"), &["title", "body(20)"], false))],
                 ),
                 (
                     "ALTER TABLE t RENAME INDEX a TO b",
@@ -2010,6 +2080,7 @@ mod tests {
                     )],
                 ),
                 ("SELECT 1", vec![(0, Op::Query { reads: vec![] })]),
+                ("SELECT 1 FROM DUAL", vec![(0, Op::Query { reads: vec![] })]),
                 (
                     "EXPLAIN ANALYZE DELETE FROM t WHERE a = 1",
                     vec![(
