@@ -908,7 +908,7 @@ impl<'a> Cx<'a> {
         (start + within)
             .checked_sub(self.prefix)
             .map(|o| o + self.base)
-            .filter(|o| *o <= self.toks.sql.len())
+            .filter(|&o| self.toks.sql.is_char_boundary(o))
     }
 
     /// Where a spanned node starts in the original statement, 0 when unknown.
