@@ -557,14 +557,19 @@ fn type_change(old: Option<&DataType>, new: &DataType) -> TypeChange {
             (Some(a), Some(b)) if b >= a => same(o == "char" && b != a, None),
             _ => checked(o == "char"),
         },
-        ("varchar" | "text", "text") | ("text", "varchar") if n == "text" || length(new).is_none() => {
+        ("varchar" | "text", "text") | ("text", "varchar")
+            if n == "text" || length(new).is_none() =>
+        {
             same(false, None)
         }
         ("text", "varchar") => checked(false),
         ("numeric", "numeric") => {
             let precision = |t: &DataType| t.args.first().and_then(|a| a.parse::<u32>().ok());
             let scale = |t: &DataType| {
-                t.args.get(1).and_then(|a| a.parse::<u32>().ok()).unwrap_or(0)
+                t.args
+                    .get(1)
+                    .and_then(|a| a.parse::<u32>().ok())
+                    .unwrap_or(0)
             };
             match (precision(old), precision(new)) {
                 (_, None) => same(false, None),
