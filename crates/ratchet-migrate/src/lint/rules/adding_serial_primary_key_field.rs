@@ -86,12 +86,21 @@ impl Rule for AddingSerialPrimaryKeyField {
                         }
                     ),
                     if column.primary_key || column.unique {
-                        "add a nullable bigint column with DEFAULT nextval(...) for new rows, \
-                         fill existing rows in batches, then CREATE UNIQUE INDEX CONCURRENTLY \
-                         and ADD CONSTRAINT ... USING INDEX in later migrations"
+                        format!(
+                            "add a nullable bigint column with DEFAULT nextval(...) for new \
+                             rows, fill existing rows in batches, then CREATE UNIQUE INDEX \
+                             CONCURRENTLY and ADD CONSTRAINT ... {} USING INDEX in later \
+                             migrations",
+                            if column.primary_key {
+                                "PRIMARY KEY"
+                            } else {
+                                "UNIQUE"
+                            }
+                        )
                     } else {
                         "add a nullable bigint column with DEFAULT nextval(...) for new rows, \
                          then fill existing rows in batches"
+                            .to_string()
                     },
                 ),
                 Op::AddColumn { table, column, .. } if column.primary_key => (
@@ -103,7 +112,8 @@ impl Rule for AddingSerialPrimaryKeyField {
                     ),
                     "add the column without PRIMARY KEY and fill it, then CREATE UNIQUE INDEX \
                      CONCURRENTLY and ADD CONSTRAINT ... PRIMARY KEY USING INDEX in later \
-                     migrations",
+                     migrations"
+                        .to_string(),
                 ),
                 Op::AddConstraint { table, constraint } => {
                     let ConstraintKind::PrimaryKey {
@@ -124,7 +134,8 @@ impl Rule for AddingSerialPrimaryKeyField {
                         ),
                         "CREATE UNIQUE INDEX CONCURRENTLY in one migration, then ADD \
                          CONSTRAINT ... PRIMARY KEY USING INDEX in the next (with the key \
-                         columns already NOT NULL)",
+                         columns already NOT NULL)"
+                            .to_string(),
                     )
                 }
                 _ => continue,
