@@ -118,11 +118,16 @@ fn check_script(cx: &Context<'_>, script: &AnalyzedScript, report: &mut Report) 
                 "move it out of the BEGIN ... COMMIT block, into a migration of its own",
             );
         } else if !script.directives.no_transaction && !exposed.is_empty() {
-            let lines = exposed
+            // A few lines locate the problem; a long list would drown the message.
+            let mut lines = exposed
                 .iter()
+                .take(5)
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(", ");
+            if exposed.len() > 5 {
+                lines.push_str(", ...");
+            }
             let others = match exposed.len() {
                 1 => format!("the other change in it (line {lines}) loses its atomicity"),
                 n => format!("the {n} other changes in it (lines {lines}) lose their atomicity"),

@@ -66,9 +66,9 @@ impl Rule for RequireConcurrentIndexDeletion {
             if table.as_ref().is_some_and(|t| created_by_migration(cx, t)) {
                 continue;
             }
-            let on = match &table {
-                Some(t) => t.to_string(),
-                None => "its table".to_string(),
+            let (on, of) = match &table {
+                Some(t) => (t.to_string(), t.to_string()),
+                None => ("the index's table".to_string(), "that table".to_string()),
             };
             report.at(
                 up,
@@ -76,7 +76,7 @@ impl Rule for RequireConcurrentIndexDeletion {
                 action.action.offset,
                 format!(
                     "DROP INDEX {name} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on \
-                     {on}: it waits for running queries, and every read and write of {on} \
+                     {on}: it waits for running queries, and every read and write of {of} \
                      waits behind it"
                 ),
                 "use DROP INDEX CONCURRENTLY, in a migration of its own",
