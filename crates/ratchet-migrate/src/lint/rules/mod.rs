@@ -18,7 +18,20 @@ rules! {
     unparsed_statement::UnparsedStatement,
     unused_allow::UnusedAllow,
     require_concurrent_index_creation::RequireConcurrentIndexCreation,
+    require_concurrent_index_deletion::RequireConcurrentIndexDeletion,
+    ban_concurrent_index_creation_in_transaction::BanConcurrentIndexCreationInTransaction,
+    constraint_missing_not_valid::ConstraintMissingNotValid,
+    disallowed_unique_constraint::DisallowedUniqueConstraint,
+    adding_not_nullable_field::AddingNotNullableField,
+    adding_required_field::AddingRequiredField,
+    adding_field_with_default::AddingFieldWithDefault,
+    changing_column_type::ChangingColumnType,
+    adding_serial_primary_key_field::AddingSerialPrimaryKeyField,
+    table_rewrite_maintenance::TableRewriteMaintenance,
 }
+
+/// Shared by the PostgreSQL lock rules.
+mod pg_locks;
 
 /// The rule reporting `-- ratchet:allow` directives that match no finding (the lint run
 /// reports it itself).
