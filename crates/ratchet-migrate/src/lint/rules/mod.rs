@@ -18,7 +18,16 @@ rules! {
     unparsed_statement::UnparsedStatement,
     unused_allow::UnusedAllow,
     require_concurrent_index_creation::RequireConcurrentIndexCreation,
+    mysql_alter_blocks_writes::MysqlAlterBlocksWrites,
+    mysql_missing_online_options::MysqlMissingOnlineOptions,
+    mysql_enum_rebuild::MysqlEnumRebuild,
+    mysql_add_foreign_key::MysqlAddForeignKey,
+    sqlite_alter_needs_rebuild::SqliteAlterNeedsRebuild,
+    sqlite_rebuild_pitfalls::SqliteRebuildPitfalls,
 }
+
+/// Shared judgement of MySQL online DDL for the `mysql-*` rules.
+mod mysql_online;
 
 /// The rule reporting `-- ratchet:allow` directives that match no finding (the lint run
 /// reports it itself).
