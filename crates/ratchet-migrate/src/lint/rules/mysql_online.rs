@@ -278,7 +278,6 @@ fn table_option(description: &str) -> TableOption {
         || d.contains("CHARACTER SET")
         || d.contains("CHARSET")
         || d.contains("COLLATE")
-        || d.contains("ORDER BY")
         || d.contains("PAGE_COMPRESS")
     {
         return TableOption::Rebuild;
