@@ -4,6 +4,7 @@
 mod support;
 
 mod errors;
+mod lint;
 mod locking;
 mod quick_start;
 mod scaffolding;

@@ -382,8 +382,15 @@ fn postgres(op: &Op, version: &ServerVersion, previous: Option<&ColumnDef>) -> E
         | Op::DropNotNull { .. }
         | Op::SetDefault { .. }
         | Op::DropDefault { .. }
-        | Op::DropConstraint { .. }
-        | Op::AlterTableOther { .. } => Effects::new(lock(AccessExclusive)),
+        | Op::DropConstraint { .. } => Effects::new(lock(AccessExclusive)),
+        Op::AlterTableOther { description, .. } => {
+            let effects = Effects::new(lock(AccessExclusive));
+            if rewrites_table(description) {
+                effects.rewriting()
+            } else {
+                effects
+            }
+        }
         Op::AlterColumnType {
             table,
             column,
@@ -473,6 +480,15 @@ fn postgres(op: &Op, version: &ServerVersion, previous: Option<&ColumnDef>) -> E
     with_loss(base, op)
 }
 
+/// The `AlterTableOther` forms that rewrite the whole table: `VACUUM FULL`, `CLUSTER`,
+/// and the ALTER TABLE forms the PostgreSQL reader marks "(rewrites the table)" (SET
+/// LOGGED/UNLOGGED, SET TABLESPACE, SET ACCESS METHOD, SET EXPRESSION).
+fn rewrites_table(description: &str) -> bool {
+    description.starts_with("VACUUM FULL")
+        || description.starts_with("CLUSTER")
+        || description.contains("(rewrites the table)")
+}
+
 fn with_loss(effects: Effects, op: &Op) -> Effects {
     match (effects.destroys.is_some(), data_loss(op)) {
         (false, Some(loss)) => effects.destroying(loss),
@@ -525,53 +541,42 @@ fn type_change(old: Option<&DataType>, new: &DataType) -> TypeChange {
     if old.array != new.array {
         return same(true, Some(false));
     }
+    // A shorter string or a smaller integer makes the statement fail on a value that does
+    // not fit (strict mode on MySQL): checked, not lost. Rounding and truncating casts
+    // change values silently: that is data loss.
+    let checked = |rewrites| TypeChange {
+        rewrites,
+        scans: true,
+        narrows: None,
+    };
     match (o, n) {
         _ if o == n && old.args == new.args => same(false, None),
         // Lengthening or unbounding a string is a catalog change only.
         ("varchar", "varchar") | ("char", "char") => match (length(old), length(new)) {
             (_, None) => same(o == "char", None),
             (Some(a), Some(b)) if b >= a => same(o == "char" && b != a, None),
-            (None, Some(_)) => TypeChange {
-                rewrites: false,
-                scans: true,
-                narrows: Some(false),
-            },
-            _ => TypeChange {
-                rewrites: false,
-                scans: true,
-                narrows: Some(true),
-            },
+            _ => checked(o == "char"),
         },
-        ("varchar" | "text", "text") | ("text", "varchar")
-            if n == "text" || length(new).is_none() =>
-        {
+        ("varchar" | "text", "text") | ("text", "varchar") if n == "text" || length(new).is_none() => {
             same(false, None)
         }
-        ("text", "varchar") => TypeChange {
-            rewrites: false,
-            scans: true,
-            narrows: Some(false),
-        },
+        ("text", "varchar") => checked(false),
         ("numeric", "numeric") => {
             let precision = |t: &DataType| t.args.first().and_then(|a| a.parse::<u32>().ok());
             let scale = |t: &DataType| {
-                t.args
-                    .get(1)
-                    .and_then(|a| a.parse::<u32>().ok())
-                    .unwrap_or(0)
+                t.args.get(1).and_then(|a| a.parse::<u32>().ok()).unwrap_or(0)
             };
             match (precision(old), precision(new)) {
                 (_, None) => same(false, None),
                 (Some(p), Some(q)) if q >= p && scale(new) == scale(old) => same(false, None),
-                _ => same(
-                    true,
-                    Some(scale(new) < scale(old) || precision(new) < precision(old)),
-                ),
+                // Fewer decimals round every value; a smaller precision only fails.
+                _ if scale(new) < scale(old) => same(true, Some(true)),
+                _ => checked(true),
             }
         }
         // Widening integers rewrites but keeps every value.
         ("smallint", "integer" | "bigint") | ("integer", "bigint") => same(true, None),
-        ("bigint", "integer" | "smallint") | ("integer", "smallint") => same(true, Some(false)),
+        ("bigint", "integer" | "smallint") | ("integer", "smallint") => checked(true),
         ("timestamp", "timestamptz") | ("timestamptz", "timestamp") => same(true, None),
         ("cidr", "inet") | ("varbinary", "blob") => same(false, None),
         ("real", "double precision") => same(true, None),
@@ -876,10 +881,7 @@ mod tests {
         assert!(!e.rewrites && e.destroys.is_none());
         let e = change(t("varchar", &["20"]), t("varchar", &["10"]));
         assert!(!e.rewrites && e.scans);
-        assert!(matches!(
-            e.destroys,
-            Some(DataLoss::Narrowing { certain: true, .. })
-        ));
+        assert_eq!(e.destroys, None, "a value that does not fit makes it fail");
         let e = change(t("integer", &[]), t("bigint", &[]));
         assert!(e.rewrites && e.destroys.is_none());
         let e = change(t("numeric", &["10", "2"]), t("numeric", &["12", "2"]));
