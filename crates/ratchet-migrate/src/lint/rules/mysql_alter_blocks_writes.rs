@@ -79,8 +79,7 @@ impl Rule for MysqlAlterBlocksWrites {
         let up = &cx.migration.up;
         for (si, statement) in up.statements.iter().enumerate() {
             for (ai, action) in statement.actions.iter().enumerate() {
-                if !mysql_online::is_online_ddl(action) || super::mysql_enum_rebuild::owns(action)
-                {
+                if !mysql_online::is_online_ddl(action) || super::mysql_enum_rebuild::owns(action) {
                     continue;
                 }
                 let Some(j) = mysql_online::judge(cx, up, si, ai) else {
@@ -206,7 +205,9 @@ mod tests {
     #[test]
     fn fulltext_indexes_block_writes() {
         let blocks = |sql: &str| !lint_as(RULE, sql, mysql(80_036)).is_empty();
-        assert!(blocks("CREATE FULLTEXT INDEX orders_note_ft ON orders (note);"));
+        assert!(blocks(
+            "CREATE FULLTEXT INDEX orders_note_ft ON orders (note);"
+        ));
         assert!(!blocks("CREATE INDEX orders_note_idx ON orders (note);"));
     }
 }

@@ -120,7 +120,10 @@ fn change(old: &DataType, new: &DataType) -> Option<String> {
     let inserted: Vec<&String> = new.args.iter().filter(|v| !old.args.contains(v)).collect();
     let kept: Vec<&String> = new.args.iter().filter(|v| old.args.contains(v)).collect();
     if kept.iter().copied().eq(old.args.iter()) {
-        Some(format!("inserts {} before existing values", quoted(&inserted)))
+        Some(format!(
+            "inserts {} before existing values",
+            quoted(&inserted)
+        ))
     } else {
         Some("reorders the existing values".into())
     }
@@ -169,7 +172,8 @@ impl Rule for MysqlEnumRebuild {
                         // An online copy: slow, but nobody waits.
                         continue;
                     }
-                    let mut message = format!("the new {kind} list of {table}.{column} {what}: {copy}");
+                    let mut message =
+                        format!("the new {kind} list of {table}.{column} {what}: {copy}");
                     if removes {
                         message.push_str(
                             "; rows holding a removed value make the ALTER fail in strict mode, \
@@ -220,15 +224,35 @@ mod tests {
         let old = list("enum", &["a", "b"]);
         assert_eq!(change(&old, &list("enum", &["a", "b", "c"])), None);
         assert_eq!(change(&old, &list("enum", &["a", "b"])), None);
-        assert!(change(&old, &list("enum", &["b", "a"])).unwrap().contains("reorders"));
-        assert!(change(&old, &list("enum", &["c", "a", "b"])).unwrap().contains("inserts 'c'"));
-        assert!(change(&old, &list("enum", &["a"])).unwrap().contains("removes 'b'"));
+        assert!(
+            change(&old, &list("enum", &["b", "a"]))
+                .unwrap()
+                .contains("reorders")
+        );
+        assert!(
+            change(&old, &list("enum", &["c", "a", "b"]))
+                .unwrap()
+                .contains("inserts 'c'")
+        );
+        assert!(
+            change(&old, &list("enum", &["a"]))
+                .unwrap()
+                .contains("removes 'b'")
+        );
         let many: Vec<String> = (0..256).map(|i| format!("v{i}")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         let old = list("enum", &many[..255]);
-        assert!(change(&old, &list("enum", &many)).unwrap().contains("grows"));
+        assert!(
+            change(&old, &list("enum", &many))
+                .unwrap()
+                .contains("grows")
+        );
         let old = list("set", &many[..8]);
-        assert!(change(&old, &list("set", &many[..9])).unwrap().contains("grows"));
+        assert!(
+            change(&old, &list("set", &many[..9]))
+                .unwrap()
+                .contains("grows")
+        );
         assert_eq!(change(&old, &list("set", &many[..8])), None);
     }
 }

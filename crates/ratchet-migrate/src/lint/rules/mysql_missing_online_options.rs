@@ -73,8 +73,7 @@ impl Rule for MysqlMissingOnlineOptions {
                 let Some(j) = mysql_online::judge(cx, up, si, ai) else {
                     continue;
                 };
-                if let Outcome::Refused { reason } = mysql_online::outcome(&j, online, cx.version)
-                {
+                if let Outcome::Refused { reason } = mysql_online::outcome(&j, online, cx.version) {
                     if !refused {
                         report.at_severity(
                             Severity::Error,
@@ -82,10 +81,8 @@ impl Rule for MysqlMissingOnlineOptions {
                             statement,
                             action.action.offset,
                             format!(
-                                "{}: {} refuses this statement ({reason}), so the migration \
-                                 fails here",
+                                "{}: {reason}, and the migration fails here",
                                 mysql_online::describe(action),
-                                mysql_online::server_name(cx.version)
                             ),
                             "remove or correct the clause, or split the statement so that each \
                              part can run as asked",
@@ -174,9 +171,19 @@ mod tests {
         assert!(f[0].help.as_deref().unwrap().contains("ALGORITHM=INSTANT`"));
         // Before 8.0.12 adding a column is done in place.
         let f = lint_as(RULE, sql, mysql(80_011));
-        assert!(f[0].help.as_deref().unwrap().contains("ALGORITHM=INPLACE, LOCK=NONE"));
+        assert!(
+            f[0].help
+                .as_deref()
+                .unwrap()
+                .contains("ALGORITHM=INPLACE, LOCK=NONE")
+        );
         let f = lint_as(RULE, sql, mariadb(101_106));
-        assert!(f[0].help.as_deref().unwrap().contains("ALGORITHM=INSTANT, LOCK=NONE"));
+        assert!(
+            f[0].help
+                .as_deref()
+                .unwrap()
+                .contains("ALGORITHM=INSTANT, LOCK=NONE")
+        );
     }
 
     #[test]

@@ -338,18 +338,19 @@ pub(crate) fn combine(judgements: &[Judgement]) -> Option<Judgement> {
 pub(crate) fn outcome(j: &Judgement, online: &OnlineOptions, version: &ServerVersion) -> Outcome {
     let algorithm = online.algorithm.as_deref().unwrap_or("DEFAULT");
     let lock = online.lock.as_deref().unwrap_or("DEFAULT");
+    let server = server_name(version);
     let refused = |reason: String| Outcome::Refused { reason };
     if !version.mariadb && algorithm == "INSTANT" && lock != "DEFAULT" {
         return refused(format!(
-            "MySQL accepts no LOCK={lock} with ALGORITHM=INSTANT (\"Incorrect usage of \
-             ALGORITHM=INSTANT and LOCK=NONE/SHARED/EXCLUSIVE\")"
+            "{server} refuses LOCK={lock} together with ALGORITHM=INSTANT (\"Incorrect usage \
+             of ALGORITHM=INSTANT and LOCK=NONE/SHARED/EXCLUSIVE\")"
         ));
     }
     let used = match algorithm {
         "INSTANT" => {
             if j.algorithm != MysqlAlgorithm::Instant {
                 return refused(format!(
-                    "ALGORITHM=INSTANT is not supported for this operation (it needs {})",
+                    "it needs {}, so {server} refuses ALGORITHM=INSTANT",
                     algorithm_name(j.algorithm)
                 ));
             }
@@ -358,7 +359,7 @@ pub(crate) fn outcome(j: &Judgement, online: &OnlineOptions, version: &ServerVer
         "NOCOPY" => {
             if j.algorithm == MysqlAlgorithm::Copy || j.rebuilds {
                 return refused(format!(
-                    "ALGORITHM=NOCOPY is not supported for this operation (it {})",
+                    "it {}, so {server} refuses ALGORITHM=NOCOPY",
                     if j.algorithm == MysqlAlgorithm::Copy {
                         "needs COPY"
                     } else {
@@ -370,9 +371,9 @@ pub(crate) fn outcome(j: &Judgement, online: &OnlineOptions, version: &ServerVer
         }
         "INPLACE" => {
             if j.algorithm == MysqlAlgorithm::Copy {
-                return refused(
-                    "ALGORITHM=INPLACE is not supported for this operation (it needs COPY)".into(),
-                );
+                return refused(format!(
+                    "it needs COPY, so {server} refuses ALGORITHM=INPLACE"
+                ));
             }
             // MySQL does what was asked (an INSTANT-able change is then rebuilt in
             // place); MariaDB reads it as "INPLACE or better".
@@ -395,7 +396,7 @@ pub(crate) fn outcome(j: &Judgement, online: &OnlineOptions, version: &ServerVer
         "NONE" => {
             if natural_blocks {
                 return refused(format!(
-                    "LOCK=NONE is not supported for this operation ({} blocks writes)",
+                    "it blocks writes ({}), so {server} refuses LOCK=NONE",
                     algorithm_name(used)
                 ));
             }

@@ -106,12 +106,7 @@ impl Rule for SqliteAlterNeedsRebuild {
 }
 
 /// Why SQLite refuses `op`, with the remedy.
-fn refusal(
-    cx: &Context<'_>,
-    si: usize,
-    op: &Op,
-    is_up: bool,
-) -> Option<(String, String)> {
+fn refusal(cx: &Context<'_>, si: usize, op: &Op, is_up: bool) -> Option<(String, String)> {
     let unsupported = |what: String| {
         Some((
             format!(
@@ -233,7 +228,12 @@ fn refusal(
 }
 
 fn sqlite_version(v: u32) -> String {
-    format!("SQLite {}.{}.{}", v / 1_000_000, v / 1_000 % 1_000, v % 1_000)
+    format!(
+        "SQLite {}.{}.{}",
+        v / 1_000_000,
+        v / 1_000 % 1_000,
+        v % 1_000
+    )
 }
 
 /// What makes SQLite refuse to drop `column` of `info`.
@@ -270,9 +270,9 @@ fn drop_column_blockers(
         }
     }
     let fk_own = def.is_some_and(|d| d.references.is_some())
-        || info.constraints.iter().any(|c| {
-            matches!(&c.kind, ConstraintKind::ForeignKey(fk) if fk.columns.iter().any(same))
-        });
+        || info.constraints.iter().any(
+            |c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if fk.columns.iter().any(same)),
+        );
     if fk_own {
         uses.push("a foreign key column".to_string());
     }
@@ -357,14 +357,21 @@ mod tests {
 
     #[test]
     fn add_column_forms() {
-        let fails = |sql: &str| !lint_dialect(RULE, sql, Dialect::Sqlite, sqlite(3_045_000)).is_empty();
+        let fails =
+            |sql: &str| !lint_dialect(RULE, sql, Dialect::Sqlite, sqlite(3_045_000)).is_empty();
         assert!(fails("ALTER TABLE t ADD COLUMN c TEXT NOT NULL;"));
-        assert!(fails("ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT NULL;"));
+        assert!(fails(
+            "ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT NULL;"
+        ));
         assert!(fails("ALTER TABLE t ADD COLUMN c TEXT UNIQUE;"));
         assert!(fails("ALTER TABLE t ADD COLUMN c INTEGER PRIMARY KEY;"));
-        assert!(fails("ALTER TABLE t ADD COLUMN c TEXT DEFAULT CURRENT_TIMESTAMP;"));
+        assert!(fails(
+            "ALTER TABLE t ADD COLUMN c TEXT DEFAULT CURRENT_TIMESTAMP;"
+        ));
         assert!(fails("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT (1 + 1);"));
-        assert!(!fails("ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT '';"));
+        assert!(!fails(
+            "ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT '';"
+        ));
         assert!(!fails("ALTER TABLE t ADD COLUMN c TEXT;"));
         assert!(!fails("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT -1;"));
     }

@@ -151,7 +151,10 @@ pub(super) fn mentions(text: &str, name: &str) -> bool {
     while let Some(pos) = text[from..].find(&name) {
         let start = from + pos;
         let end = start + name.len();
-        let before_ok = text[..start].chars().next_back().is_none_or(|c| !is_ident(c));
+        let before_ok = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_ident(c));
         let after_ok = text[end..].chars().next().is_none_or(|c| !is_ident(c));
         if before_ok && after_ok {
             return true;
@@ -334,7 +337,8 @@ fn find_top_level_word(upper: &str, word: &str) -> Option<usize> {
                 _ if depth == 0 && upper[i..].starts_with(word) => {
                     let before = upper[..i].chars().next_back();
                     let after = upper[i + word.len()..].chars().next();
-                    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                    let boundary =
+                        |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '_');
                     if boundary(before) && boundary(after) {
                         return Some(i);
                     }
@@ -381,8 +385,11 @@ fn split_top_level(list: &str) -> Vec<String> {
 fn bare(expr: &str) -> Option<String> {
     let last = expr.rsplit('.').next()?.trim();
     let unquoted = last.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']'));
-    (!unquoted.is_empty() && unquoted.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
-        .then(|| unquoted.to_lowercase())
+    (!unquoted.is_empty()
+        && unquoted
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+    .then(|| unquoted.to_lowercase())
 }
 
 fn check_rows(cx: &Context<'_>, rebuild: &Rebuild, report: &mut Report) {
@@ -430,7 +437,11 @@ fn check_rows(cx: &Context<'_>, rebuild: &Rebuild, report: &mut Report) {
         .iter()
         .map(|c| c.name.to_lowercase())
         .collect();
-    let old_names: Vec<String> = old.columns.iter().map(|c| c.def.name.to_lowercase()).collect();
+    let old_names: Vec<String> = old
+        .columns
+        .iter()
+        .map(|c| c.def.name.to_lowercase())
+        .collect();
     let targets: Vec<String> = match &insert_columns {
         Some(list) => list.iter().filter_map(|c| bare(c)).collect(),
         None => new_names.clone(),
@@ -467,11 +478,15 @@ fn check_rows(cx: &Context<'_>, rebuild: &Rebuild, report: &mut Report) {
             .filter(|o| new_names.contains(o) && !copied.contains(o))
             .collect();
         if !lost.is_empty() {
+            let names = lost
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             problems.push(format!(
-                "the INSERT does not copy {} (which both tables have): {} of the new table start \
-                 empty, and the old values are dropped with {}",
-                lost.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                if lost.len() == 1 { "it" } else { "they" },
+                "the INSERT leaves out {names}, which both tables have: the new table's {names} \
+                 start{} empty (NULL or the default), and the old values are dropped with {}",
+                if lost.len() == 1 { "s" } else { "" },
                 rebuild.source
             ));
         }
@@ -559,8 +574,16 @@ fn check_indexes_and_triggers(cx: &Context<'_>, rebuild: &Rebuild, report: &mut 
                 rebuild.source,
                 if lost_indexes.len() == 1 { "" } else { "es" },
                 lost_indexes.join(", "),
-                if lost_indexes.len() == 1 { "it" } else { "them" },
-                if lost_indexes.len() == 1 { "it" } else { "them" },
+                if lost_indexes.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+                if lost_indexes.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
             ),
             format!(
                 "recreate {} after the RENAME (CREATE INDEX ... ON {final_name} ...)",
@@ -600,8 +623,16 @@ fn check_indexes_and_triggers(cx: &Context<'_>, rebuild: &Rebuild, report: &mut 
                 rebuild.source,
                 if lost_triggers.len() == 1 { "" } else { "s" },
                 lost_triggers.join(", "),
-                if lost_triggers.len() == 1 { "it" } else { "them" },
-                if lost_triggers.len() == 1 { "it" } else { "they" },
+                if lost_triggers.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+                if lost_triggers.len() == 1 {
+                    "it"
+                } else {
+                    "they"
+                },
             ),
             format!("recreate {} after the RENAME", lost_triggers.join(", ")),
         );
@@ -708,10 +739,16 @@ fn check_renamed_away(cx: &Context<'_>, report: &mut Report) {
             users.dedup();
             for object in schema_objects(cx, i) {
                 let on_other = object.tables.first() != Some(&table.key());
-                if on_other && (object.tables.contains(&table.key()) || mentions(&object.sql, &table.name)) {
+                if on_other
+                    && (object.tables.contains(&table.key()) || mentions(&object.sql, &table.name))
+                {
                     users.push(format!(
                         "the {} {}",
-                        if object.kind == ObjectKind::View { "view" } else { "trigger" },
+                        if object.kind == ObjectKind::View {
+                            "view"
+                        } else {
+                            "trigger"
+                        },
                         object.name
                     ));
                 }
@@ -756,10 +793,12 @@ mod tests {
     #[test]
     fn reads_insert_select_lists() {
         let (cols, list) =
-            insert_select_lists("INSERT INTO new_t (a, b) SELECT a, coalesce(b, 0) FROM t").unwrap();
+            insert_select_lists("INSERT INTO new_t (a, b) SELECT a, coalesce(b, 0) FROM t")
+                .unwrap();
         assert_eq!(cols, Some(vec!["a".to_string(), "b".to_string()]));
         assert_eq!(list, vec!["a".to_string(), "coalesce(b, 0)".to_string()]);
-        let (cols, list) = insert_select_lists("insert into new_t select * from t where x").unwrap();
+        let (cols, list) =
+            insert_select_lists("insert into new_t select * from t where x").unwrap();
         assert_eq!(cols, None);
         assert_eq!(list, vec!["*".to_string()]);
     }
