@@ -142,7 +142,8 @@ impl Rule for MysqlAlterBlocksWrites {
 
 #[cfg(test)]
 mod tests {
-    use super::super::mysql_online::testing::{lint_as, mariadb, mysql};
+    use super::super::mysql_online::testing::{lint_as, lint_files, mariadb, mysql};
+    use crate::sql::Dialect;
 
     const RULE: &str = "mysql-alter-blocks-writes";
 
@@ -209,5 +210,18 @@ mod tests {
             "CREATE FULLTEXT INDEX orders_note_ft ON orders (note);"
         ));
         assert!(!blocks("CREATE INDEX orders_note_idx ON orders (note);"));
+    }
+
+    #[test]
+    fn mariadb_widens_integers_instantly_from_10_4_3() {
+        let files = [
+            "CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT NOT NULL);",
+            "ALTER TABLE orders MODIFY qty BIGINT NOT NULL;",
+        ];
+        let blocks = |v| !lint_files(RULE, &files, Dialect::Mysql, v).is_empty();
+        assert!(blocks(mysql(80_036)));
+        assert!(blocks(mariadb(100_402)));
+        assert!(!blocks(mariadb(100_403)));
+        assert!(!blocks(mariadb(101_106)));
     }
 }

@@ -537,13 +537,30 @@ pub(crate) mod testing {
         dialect: Dialect,
         version: ServerVersion,
     ) -> Vec<Finding> {
+        lint_files(rule, &[sql], dialect, version)
+    }
+
+    /// The findings of `rule` alone on loose files in order (later files see the tables
+    /// earlier ones created, as tables that existed).
+    pub(crate) fn lint_files(
+        rule: &str,
+        files: &[&str],
+        dialect: Dialect,
+        version: ServerVersion,
+    ) -> Vec<Finding> {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("m.sql");
-        std::fs::write(&path, sql).unwrap();
-        let script = Script::from_file(&path, dialect).unwrap();
+        let scripts: Vec<Script> = files
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| {
+                let path = dir.path().join(format!("{i}.sql"));
+                std::fs::write(&path, sql).unwrap();
+                Script::from_file(&path, dialect).unwrap()
+            })
+            .collect();
         let mut options = only(rule, dialect);
         options.version = version;
-        lint_scripts(&[script], &options)
+        lint_scripts(&scripts, &options)
             .into_iter()
             .filter(|f| f.rule == rule)
             .collect()

@@ -810,4 +810,22 @@ mod tests {
         assert!(!mentions("subtotal > 0", "total"));
         assert!(!mentions("total_cents > 0", "total"));
     }
+
+    #[test]
+    fn renaming_away_is_a_pitfall_from_3_26() {
+        use super::super::mysql_online::testing::{lint_files, sqlite};
+        use crate::sql::Dialect;
+        let files = [
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER);\n\
+             CREATE TABLE items (id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders (id));",
+            "ALTER TABLE orders RENAME TO orders_old;\n\
+             CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER NOT NULL);\n\
+             INSERT INTO orders (id, total) SELECT id, total FROM orders_old;\n\
+             DROP TABLE orders_old;",
+        ];
+        let rule = "sqlite-rebuild-pitfalls";
+        let found = |v| lint_files(rule, &files, Dialect::Sqlite, v);
+        assert_eq!(found(sqlite(3_045_000)).len(), 1);
+        assert!(found(sqlite(3_025_000)).is_empty());
+    }
 }
