@@ -28,10 +28,19 @@ rules! {
     changing_column_type::ChangingColumnType,
     adding_serial_primary_key_field::AddingSerialPrimaryKeyField,
     table_rewrite_maintenance::TableRewriteMaintenance,
+    mysql_alter_blocks_writes::MysqlAlterBlocksWrites,
+    mysql_missing_online_options::MysqlMissingOnlineOptions,
+    mysql_enum_rebuild::MysqlEnumRebuild,
+    mysql_add_foreign_key::MysqlAddForeignKey,
+    sqlite_alter_needs_rebuild::SqliteAlterNeedsRebuild,
+    sqlite_rebuild_pitfalls::SqliteRebuildPitfalls,
 }
 
 /// Shared by the PostgreSQL lock rules.
 mod pg_locks;
+
+/// Shared judgement of MySQL online DDL for the `mysql-*` rules.
+mod mysql_online;
 
 /// The rule reporting `-- ratchet:allow` directives that match no finding (the lint run
 /// reports it itself).
