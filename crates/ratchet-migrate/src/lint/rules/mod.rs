@@ -18,7 +18,20 @@ rules! {
     unparsed_statement::UnparsedStatement,
     unused_allow::UnusedAllow,
     require_concurrent_index_creation::RequireConcurrentIndexCreation,
+    down_migration_destroys_data::DownMigrationDestroysData,
+    ddl_and_dml_in_one_migration::DdlAndDmlInOneMigration,
+    data_migration_without_verify::DataMigrationWithoutVerify,
+    update_or_delete_without_where::UpdateOrDeleteWithoutWhere,
+    unbatched_data_change::UnbatchedDataChange,
+    not_null_with_backfill::NotNullWithBackfill,
+    contract_without_expand::ContractWithoutExpand,
+    backfill_never_matches::BackfillNeverMatches,
+    down_does_not_undo_up::DownDoesNotUndoUp,
+    transaction_nesting::TransactionNesting,
 }
+
+/// Shapes of whole migrations, shared by ratchet's own rules.
+mod migration_shape;
 
 /// The rule reporting `-- ratchet:allow` directives that match no finding (the lint run
 /// reports it itself).
