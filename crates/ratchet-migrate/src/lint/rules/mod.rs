@@ -34,6 +34,16 @@ rules! {
     mysql_add_foreign_key::MysqlAddForeignKey,
     sqlite_alter_needs_rebuild::SqliteAlterNeedsRebuild,
     sqlite_rebuild_pitfalls::SqliteRebuildPitfalls,
+    down_migration_destroys_data::DownMigrationDestroysData,
+    ddl_and_dml_in_one_migration::DdlAndDmlInOneMigration,
+    data_migration_without_verify::DataMigrationWithoutVerify,
+    update_or_delete_without_where::UpdateOrDeleteWithoutWhere,
+    unbatched_data_change::UnbatchedDataChange,
+    not_null_with_backfill::NotNullWithBackfill,
+    contract_without_expand::ContractWithoutExpand,
+    backfill_never_matches::BackfillNeverMatches,
+    down_does_not_undo_up::DownDoesNotUndoUp,
+    transaction_nesting::TransactionNesting,
 }
 
 /// Shared by the PostgreSQL lock rules.
@@ -41,6 +51,9 @@ mod pg_locks;
 
 /// Shared judgement of MySQL online DDL for the `mysql-*` rules.
 mod mysql_online;
+
+/// Shapes of whole migrations, shared by ratchet's own rules.
+mod migration_shape;
 
 /// The rule reporting `-- ratchet:allow` directives that match no finding (the lint run
 /// reports it itself).
