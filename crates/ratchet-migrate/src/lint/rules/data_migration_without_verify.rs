@@ -9,7 +9,8 @@ declare_rule! {
     /// `<version>_<name>.verify.sql` beside it.
     ///
     /// Loose files (`ratchet lint file.sql`) are not migrations of a folder and are never
-    /// reported.
+    /// reported, nor are the migrations of other tools' layouts (sqlx, diesel, dbmate,
+    /// Flyway, golang-migrate), which have no place for a verify file.
     ///
     /// ## Why is this bad?
     /// A schema change either happened or failed; a data change can succeed and still be
@@ -53,7 +54,7 @@ impl Rule for DataMigrationWithoutVerify {
 
     fn check(&self, cx: &Context<'_>, report: &mut Report) {
         let m = cx.migration;
-        if cx.standalone || m.verify.is_some() {
+        if cx.standalone || !cx.verify_files || m.verify.is_some() {
             return;
         }
         let backfill = m.up.directives.backfill.is_some();
