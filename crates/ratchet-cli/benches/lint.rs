@@ -59,7 +59,10 @@ fn main() {
             .stderr(Stdio::null())
             .status()
             .unwrap();
-        assert!(status.code().is_some_and(|c| c == 0 || c == 3), "ratchet lint failed");
+        assert!(
+            status.code().is_some_and(|c| c == 0 || c == 3),
+            "ratchet lint failed"
+        );
     });
 
     let squawk = Command::new("squawk")

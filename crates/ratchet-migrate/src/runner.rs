@@ -248,7 +248,12 @@ impl<'a> Runner<'a> {
         if findings.iter().any(crate::lint::Finding::blocks) {
             return Err(Error::LintRefused { findings });
         }
-        for f in findings.iter().filter(|f| f.allowed.is_none()) {
+        // Warnings about down files matter when rolling back, not now.
+        let up_files: Vec<&std::path::Path> = steps.iter().map(|s| s.path.as_path()).collect();
+        for f in findings
+            .iter()
+            .filter(|f| f.allowed.is_none() && up_files.contains(&f.file.as_path()))
+        {
             (self.events)(Event::Notice(format!(
                 "{}:{}:{}: {}[{}]: {}",
                 f.file.display(),

@@ -5,8 +5,14 @@ use serde_json::Value;
 use crate::support::*;
 
 const INDEX_ON_EXISTING: &[(&str, &str)] = &[
-    ("0001_create_orders.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL);\n"),
-    ("0002_index_status.up.sql", "-- index the status\nCREATE INDEX orders_status_idx ON orders (status);\n"),
+    (
+        "0001_create_orders.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL);\n",
+    ),
+    (
+        "0002_index_status.up.sql",
+        "-- index the status\nCREATE INDEX orders_status_idx ON orders (status);\n",
+    ),
 ];
 
 #[test]
@@ -28,7 +34,12 @@ fn lint_reports_with_file_line_and_exit_3() {
     assert_eq!(finding["file"], "migrations/0002_index_status.up.sql");
     assert_eq!(finding["line"], 2);
     assert_eq!(finding["column"], 1);
-    assert!(finding["message"].as_str().unwrap().contains("blocks writes"));
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("blocks writes")
+    );
     assert!(finding["help"].as_str().unwrap().contains("CONCURRENTLY"));
 }
 
@@ -50,7 +61,10 @@ fn lint_github_and_sarif_formats() {
     assert_eq!(run["tool"]["driver"]["name"], "ratchet");
     let result = &run["results"].as_array().unwrap()[0];
     assert_eq!(result["ruleId"], "require-concurrent-index-creation");
-    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
 }
 
 #[test]
@@ -74,22 +88,75 @@ fn allow_directive_and_config_silence_findings() {
     );
     let output = project.ratchet(&["lint", "--dialect", "postgres"]);
     assert_code(&output, 0);
-    assert!(stdout(&output).contains("warning[require-concurrent-index-creation]"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("warning[require-concurrent-index-creation]"),
+        "{}",
+        stdout(&output)
+    );
 
     project.write("ratchet.toml", "[lint.rules]\nno-such-rule = \"off\"\n");
     let output = project.ratchet(&["lint", "--dialect", "postgres"]);
     assert_code(&output, 2);
-    assert!(stderr(&output).contains("[lint.rules] no-such-rule: there is no such rule"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("[lint.rules] no-such-rule: there is no such rule"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn lint_reads_other_tools_layouts_without_config() {
     let layouts: &[(&str, &[(&str, &str)])] = &[
-        ("sqlx", &[("20200101000000_create.sql", "CREATE TABLE t (id int);\n"), ("20200102000000_index.sql", "CREATE INDEX t_id ON t (id);\n")]),
-        ("diesel", &[("2020-01-01-000000_create/up.sql", "CREATE TABLE t (id int);\n"), ("2020-01-01-000000_create/down.sql", "DROP TABLE t;\n"), ("2020-01-02-000000_index/up.sql", "CREATE INDEX t_id ON t (id);\n"), ("2020-01-02-000000_index/down.sql", "DROP INDEX t_id;\n")]),
-        ("dbmate", &[("20200101000000_create.sql", "-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n"), ("20200102000000_index.sql", "-- migrate:up\nCREATE INDEX t_id ON t (id);\n\n-- migrate:down\nDROP INDEX t_id;\n")]),
-        ("flyway", &[("V1__create.sql", "CREATE TABLE t (id int);\n"), ("V2__index.sql", "CREATE INDEX t_id ON t (id);\n")]),
-        ("golang-migrate", &[("1_create.up.sql", "CREATE TABLE t (id int);\n"), ("2_index.up.sql", "CREATE INDEX t_id ON t (id);\n"), ("2_index.down.sql", "DROP INDEX t_id;\n")]),
+        (
+            "sqlx",
+            &[
+                ("20200101000000_create.sql", "CREATE TABLE t (id int);\n"),
+                ("20200102000000_index.sql", "CREATE INDEX t_id ON t (id);\n"),
+            ],
+        ),
+        (
+            "diesel",
+            &[
+                (
+                    "2020-01-01-000000_create/up.sql",
+                    "CREATE TABLE t (id int);\n",
+                ),
+                ("2020-01-01-000000_create/down.sql", "DROP TABLE t;\n"),
+                (
+                    "2020-01-02-000000_index/up.sql",
+                    "CREATE INDEX t_id ON t (id);\n",
+                ),
+                ("2020-01-02-000000_index/down.sql", "DROP INDEX t_id;\n"),
+            ],
+        ),
+        (
+            "dbmate",
+            &[
+                (
+                    "20200101000000_create.sql",
+                    "-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n",
+                ),
+                (
+                    "20200102000000_index.sql",
+                    "-- migrate:up\nCREATE INDEX t_id ON t (id);\n\n-- migrate:down\nDROP INDEX t_id;\n",
+                ),
+            ],
+        ),
+        (
+            "flyway",
+            &[
+                ("V1__create.sql", "CREATE TABLE t (id int);\n"),
+                ("V2__index.sql", "CREATE INDEX t_id ON t (id);\n"),
+            ],
+        ),
+        (
+            "golang-migrate",
+            &[
+                ("1_create.up.sql", "CREATE TABLE t (id int);\n"),
+                ("2_index.up.sql", "CREATE INDEX t_id ON t (id);\n"),
+                ("2_index.down.sql", "DROP INDEX t_id;\n"),
+            ],
+        ),
     ];
     for (layout, files) in layouts {
         let project = Project::empty();
@@ -105,7 +172,10 @@ fn lint_reads_other_tools_layouts_without_config() {
             .iter()
             .map(|f| f["rule"].as_str().unwrap())
             .collect();
-        assert!(rules.contains(&"require-concurrent-index-creation"), "{layout}: {rules:?}");
+        assert!(
+            rules.contains(&"require-concurrent-index-creation"),
+            "{layout}: {rules:?}"
+        );
         let line = value["findings"]
             .as_array()
             .unwrap()
@@ -122,8 +192,18 @@ fn lint_reads_other_tools_layouts_without_config() {
 #[test]
 fn unparsable_statement_is_a_finding_never_silence() {
     let project = Project::empty();
-    project.write("broken.sql", "CREATE TABLE ok (id int);\nALTER TABLE ok ADD COLUMN;\n");
-    let output = project.ratchet(&["lint", "--dialect", "postgres", "--format", "json", "broken.sql"]);
+    project.write(
+        "broken.sql",
+        "CREATE TABLE ok (id int);\nALTER TABLE ok ADD COLUMN;\n",
+    );
+    let output = project.ratchet(&[
+        "lint",
+        "--dialect",
+        "postgres",
+        "--format",
+        "json",
+        "broken.sql",
+    ]);
     assert_code(&output, 3);
     let value: Value = serde_json::from_slice(&output.stdout).unwrap();
     let finding = &value["findings"].as_array().unwrap()[0];
@@ -137,14 +217,24 @@ fn rule_prints_its_documentation() {
     let output = project.ratchet(&["rule", "require-concurrent-index-creation"]);
     assert_code(&output, 0);
     let text = stdout(&output);
-    assert!(text.starts_with("require-concurrent-index-creation (error; PostgreSQL)"), "{text}");
-    assert!(text.contains("## Why is this bad?") && text.contains("CREATE INDEX CONCURRENTLY"), "{text}");
+    assert!(
+        text.starts_with("require-concurrent-index-creation (error; PostgreSQL)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("## Why is this bad?") && text.contains("CREATE INDEX CONCURRENTLY"),
+        "{text}"
+    );
     let list = project.ratchet(&["rule"]);
     assert_code(&list, 0);
     assert!(stdout(&list).contains("unparsed-statement"));
     let unknown = project.ratchet(&["rule", "concurrent"]);
     assert_code(&unknown, 2);
-    assert!(stderr(&unknown).contains("did you mean"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("did you mean"),
+        "{}",
+        stderr(&unknown)
+    );
 }
 
 #[test]
@@ -154,7 +244,14 @@ fn plan_shows_locks_and_risks() {
     assert_code(&output, 0);
     insta::assert_snapshot!("plan_shop_sqlite", masked(&stdout(&output)));
     assert_code(&shop.ratchet(&["up"]), 0);
-    let down = shop.ratchet(&["plan", "--down", "--to", "20261101090100", "--format", "json"]);
+    let down = shop.ratchet(&[
+        "plan",
+        "--down",
+        "--to",
+        "20261101090100",
+        "--format",
+        "json",
+    ]);
     assert_code(&down, 0);
     let value: Value = serde_json::from_slice(&down.stdout).unwrap();
     let steps = value["steps"].as_array().unwrap();
@@ -164,16 +261,30 @@ fn plan_shows_locks_and_risks() {
         .iter()
         .find(|s| s["version"] == 20261101090200i64)
         .unwrap();
-    assert!(drop_column["analysis"][0]["destroys"].as_str().unwrap().contains("priority"));
+    assert!(
+        drop_column["analysis"][0]["destroys"]
+            .as_str()
+            .unwrap()
+            .contains("priority")
+    );
 }
 
 #[test]
 fn plan_on_postgres() {
     let Some(db) = TestDb::postgres() else { return };
     let project = Project::with(&[
-        ("0001_create_orders.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n"),
-        ("0002_changes.up.sql", "-- ratchet:no-transaction\nCREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n"),
-        ("0003_more.up.sql", "ALTER TABLE orders ADD COLUMN note text DEFAULT 'x';\nALTER TABLE orders ALTER COLUMN status TYPE varchar(10);\nUPDATE orders SET note = 'y' WHERE id < 10;\n"),
+        (
+            "0001_create_orders.up.sql",
+            "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n",
+        ),
+        (
+            "0002_changes.up.sql",
+            "-- ratchet:no-transaction\nCREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n",
+        ),
+        (
+            "0003_more.up.sql",
+            "ALTER TABLE orders ADD COLUMN note text DEFAULT 'x';\nALTER TABLE orders ALTER COLUMN status TYPE varchar(10);\nUPDATE orders SET note = 'y' WHERE id < 10;\n",
+        ),
     ]);
     let output = project.ratchet(&["--database-url", &db.url, "plan"]);
     assert_code(&output, 0);
@@ -198,7 +309,8 @@ fn up_refuses_lint_errors_until_allowed() {
     let applied = project.ratchet(&["--database-url", url, "up"]);
     assert_code(&applied, 0);
     assert_eq!(
-        db.scalar("SELECT note FROM ratchet_migrations WHERE version = 2").as_deref(),
+        db.scalar("SELECT note FROM ratchet_migrations WHERE version = 2")
+            .as_deref(),
         Some("allowed require-concurrent-index-creation: orders is created empty just before")
     );
 }

@@ -137,6 +137,9 @@ pub struct Context<'a> {
     /// A loose file rather than a migration of a folder: no down or verify file is
     /// expected of it.
     pub standalone: bool,
+    /// Whether the folder's layout has verify files (ratchet's own does; sqlx, diesel,
+    /// dbmate, Flyway and golang-migrate folders do not).
+    pub verify_files: bool,
 }
 
 impl Context<'_> {
@@ -419,6 +422,7 @@ pub fn lint_set(
                 earlier: &earlier,
                 mode: options.mode,
                 standalone: false,
+                verify_files: set.format == crate::source::SourceFormat::Native,
             };
             findings.extend(check(&cx, options));
         }
@@ -481,6 +485,7 @@ pub fn lint_scripts(scripts: &[Script], options: &LintOptions) -> Vec<Finding> {
             earlier: &earlier,
             mode: options.mode,
             standalone: true,
+            verify_files: false,
         };
         findings.extend(check(&cx, options));
         analyzer.commit(&analyzed);

@@ -6,7 +6,7 @@
 //! actions; it knows which migration created each table and added each column, so rules can
 //! tell a table created in the same migration from one the application already uses.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -262,6 +262,114 @@ impl Catalog {
     }
 }
 
+/// Read access to a schema: the catalog itself, or a migration's working view of it.
+trait Schema {
+    /// The table with this key.
+    fn get(&self, key: &str) -> Option<&TableInfo>;
+    /// The key of the table holding the index named `index`.
+    fn index_table(&self, index: &str) -> Option<String>;
+}
+
+fn has_index(table: &TableInfo, index: &str) -> bool {
+    table.indexes.iter().any(|i| {
+        i.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(index))
+    })
+}
+
+impl Schema for Catalog {
+    fn get(&self, key: &str) -> Option<&TableInfo> {
+        self.tables.get(key)
+    }
+
+    fn index_table(&self, index: &str) -> Option<String> {
+        self.tables
+            .iter()
+            .find(|(_, t)| has_index(t, index))
+            .map(|(k, _)| k.clone())
+    }
+}
+
+/// The schema as a script's statements change it, on top of a base schema. Only the
+/// tables the script touches are copied, so analysing a migration costs what the migration
+/// touches, not the size of the schema (a folder of thousands of migrations stays linear).
+struct Working<'a> {
+    base: &'a dyn Schema,
+    /// Tables changed by the script; `None` marks a table dropped or renamed away.
+    local: BTreeMap<String, Option<TableInfo>>,
+}
+
+impl<'a> Working<'a> {
+    fn new(base: &'a dyn Schema) -> Working<'a> {
+        Working {
+            base,
+            local: BTreeMap::new(),
+        }
+    }
+
+    fn table(&self, name: &Name) -> Option<&TableInfo> {
+        self.get(&name.key())
+    }
+
+    fn column(&self, table: &Name, column: &str) -> Option<&ColumnInfo> {
+        self.table(table)?.column(column)
+    }
+
+    fn apply(&mut self, action: &Action, version: Option<i64>, phase: Option<Phase>) {
+        let keys = self.touched(&action.op);
+        if keys.is_empty() {
+            return;
+        }
+        // Apply to a catalog of just the touched tables, then keep the result.
+        let mut scratch = Catalog::default();
+        for key in &keys {
+            if let Some(table) = self.get(key) {
+                scratch.tables.insert(key.clone(), table.clone());
+            }
+        }
+        scratch.apply(action, version, phase);
+        for key in keys {
+            let table = scratch.tables.remove(&key);
+            self.local.insert(key, table);
+        }
+    }
+
+    /// The keys of the tables an action may change.
+    fn touched(&self, op: &Op) -> Vec<String> {
+        match op {
+            Op::RenameTable { table, to } => vec![table.key(), to.key()],
+            Op::DropIndex {
+                table: Some(table), ..
+            } => vec![table.key()],
+            Op::DropIndex { name, .. } => self.index_table(&name.name).into_iter().collect(),
+            Op::CreateIndex(index) => vec![index.table.key()],
+            op => op.table().map(Name::key).into_iter().collect(),
+        }
+    }
+}
+
+impl Schema for Working<'_> {
+    fn get(&self, key: &str) -> Option<&TableInfo> {
+        match self.local.get(key) {
+            Some(table) => table.as_ref(),
+            None => self.base.get(key),
+        }
+    }
+
+    fn index_table(&self, index: &str) -> Option<String> {
+        self.local
+            .iter()
+            .find(|(_, t)| t.as_ref().is_some_and(|t| has_index(t, index)))
+            .map(|(k, _)| k.clone())
+            .or_else(|| {
+                self.base
+                    .index_table(index)
+                    .filter(|k| !self.local.contains_key(k))
+            })
+    }
+}
+
 fn constraint_info(constraint: &Constraint) -> ConstraintInfo {
     ConstraintInfo {
         name: constraint.name.clone(),
@@ -370,16 +478,16 @@ impl Analyzer {
 
     /// Analyses a migration against the current catalog, without changing it.
     pub fn analyze(&self, migration: &Migration) -> AnalyzedMigration {
-        let mut working = self.catalog.clone();
-        let up = self.script(&migration.up, &mut working, Some(migration.version));
+        let mut after_up = Working::new(&self.catalog);
+        let up = self.script(&migration.up, &mut after_up, Some(migration.version));
         let down = migration
             .down
             .as_ref()
-            .map(|down| self.script(down, &mut working.clone(), None));
+            .map(|down| self.script(down, &mut Working::new(&after_up), None));
         let verify = migration
             .verify
             .as_ref()
-            .map(|verify| self.script(verify, &mut working.clone(), None));
+            .map(|verify| self.script(verify, &mut Working::new(&after_up), None));
         AnalyzedMigration {
             version: migration.version,
             name: migration.name.clone(),
@@ -392,7 +500,7 @@ impl Analyzer {
 
     /// Analyses a loose script (a file outside any migration history).
     pub fn analyze_script(&self, script: &Script) -> AnalyzedScript {
-        self.script(script, &mut self.catalog.clone(), None)
+        self.script(script, &mut Working::new(&self.catalog), None)
     }
 
     /// Applies a migration's up actions to the catalog: later migrations see its schema.
@@ -407,10 +515,9 @@ impl Analyzer {
     fn script(
         &self,
         script: &Script,
-        catalog: &mut Catalog,
+        view: &mut Working<'_>,
         version: Option<i64>,
     ) -> AnalyzedScript {
-        let before: BTreeSet<String> = catalog.tables.keys().cloned().collect();
         let phase = script.directives.phase;
         let statements = script
             .statements
@@ -423,7 +530,7 @@ impl Analyzer {
                     .map(|action| {
                         let table = action.op.table();
                         let previous = previous_column(&action.op)
-                            .and_then(|(t, c)| catalog.column(t, c))
+                            .and_then(|(t, c)| view.column(t, c))
                             .map(|c| c.def.clone());
                         let effects = facts::effects::effects(
                             action,
@@ -432,11 +539,13 @@ impl Analyzer {
                             &self.version,
                             previous.as_ref(),
                         );
+                        // Existed before this script, or unknown to ratchet (then the
+                        // application must be assumed to use it).
                         let table_existed = !matches!(action.op, Op::CreateTable { .. })
                             && table.is_none_or(|t| {
-                                before.contains(&t.key()) || catalog.table(t).is_none()
+                                view.base.get(&t.key()).is_some() || view.table(t).is_none()
                             });
-                        catalog.apply(action, version, phase);
+                        view.apply(action, version, phase);
                         ActionFacts {
                             action: action.clone(),
                             effects,

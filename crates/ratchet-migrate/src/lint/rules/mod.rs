@@ -18,6 +18,32 @@ rules! {
     unparsed_statement::UnparsedStatement,
     unused_allow::UnusedAllow,
     require_concurrent_index_creation::RequireConcurrentIndexCreation,
+    require_concurrent_index_deletion::RequireConcurrentIndexDeletion,
+    ban_concurrent_index_creation_in_transaction::BanConcurrentIndexCreationInTransaction,
+    constraint_missing_not_valid::ConstraintMissingNotValid,
+    disallowed_unique_constraint::DisallowedUniqueConstraint,
+    adding_not_nullable_field::AddingNotNullableField,
+    adding_required_field::AddingRequiredField,
+    adding_field_with_default::AddingFieldWithDefault,
+    changing_column_type::ChangingColumnType,
+    adding_serial_primary_key_field::AddingSerialPrimaryKeyField,
+    table_rewrite_maintenance::TableRewriteMaintenance,
+    mysql_alter_blocks_writes::MysqlAlterBlocksWrites,
+    mysql_missing_online_options::MysqlMissingOnlineOptions,
+    mysql_enum_rebuild::MysqlEnumRebuild,
+    mysql_add_foreign_key::MysqlAddForeignKey,
+    sqlite_alter_needs_rebuild::SqliteAlterNeedsRebuild,
+    sqlite_rebuild_pitfalls::SqliteRebuildPitfalls,
+    down_migration_destroys_data::DownMigrationDestroysData,
+    ddl_and_dml_in_one_migration::DdlAndDmlInOneMigration,
+    data_migration_without_verify::DataMigrationWithoutVerify,
+    update_or_delete_without_where::UpdateOrDeleteWithoutWhere,
+    unbatched_data_change::UnbatchedDataChange,
+    not_null_with_backfill::NotNullWithBackfill,
+    contract_without_expand::ContractWithoutExpand,
+    backfill_never_matches::BackfillNeverMatches,
+    down_does_not_undo_up::DownDoesNotUndoUp,
+    transaction_nesting::TransactionNesting,
     ban_drop_table::BanDropTable,
     ban_drop_column::BanDropColumn,
     ban_drop_database::BanDropDatabase,
@@ -33,6 +59,15 @@ rules! {
     missing_lock_timeout::MissingLockTimeout,
     lock_timeout_disabled::LockTimeoutDisabled,
 }
+
+/// Shared by the PostgreSQL lock rules.
+mod pg_locks;
+
+/// Shared judgement of MySQL online DDL for the `mysql-*` rules.
+mod mysql_online;
+
+/// Shapes of whole migrations, shared by ratchet's own rules.
+mod migration_shape;
 
 /// The rule reporting `-- ratchet:allow` directives that match no finding (the lint run
 /// reports it itself).

@@ -481,12 +481,11 @@ fn postgres(op: &Op, version: &ServerVersion, previous: Option<&ColumnDef>) -> E
 }
 
 /// The `AlterTableOther` forms that rewrite the whole table: `VACUUM FULL`, `CLUSTER`,
-/// and the ALTER TABLE forms the PostgreSQL reader marks "(rewrites the table)" (SET
-/// LOGGED/UNLOGGED, SET TABLESPACE, SET ACCESS METHOD, SET EXPRESSION).
+/// and the ALTER TABLE forms the PostgreSQL reader marks as rewriting (SET LOGGED/UNLOGGED,
+/// SET TABLESPACE, SET ACCESS METHOD, SET EXPRESSION). `ALTER TABLE ... CLUSTER ON` only
+/// records an index and is not one of them.
 fn rewrites_table(description: &str) -> bool {
-    description.starts_with("VACUUM FULL")
-        || description.starts_with("CLUSTER")
-        || description.contains("(rewrites the table)")
+    description.starts_with("VACUUM FULL") || description.contains("rewrit")
 }
 
 fn with_loss(effects: Effects, op: &Op) -> Effects {
@@ -550,21 +549,26 @@ fn type_change(old: Option<&DataType>, new: &DataType) -> TypeChange {
         narrows: None,
     };
     match (o, n) {
-        _ if o == n && old.args == new.args => same(false, None),
+        _ if same_type(old, new) => same(false, None),
         // Lengthening or unbounding a string is a catalog change only.
         ("varchar", "varchar") | ("char", "char") => match (length(old), length(new)) {
             (_, None) => same(o == "char", None),
             (Some(a), Some(b)) if b >= a => same(o == "char" && b != a, None),
             _ => checked(o == "char"),
         },
-        ("varchar" | "text", "text") | ("text", "varchar") if n == "text" || length(new).is_none() => {
+        ("varchar" | "text", "text") | ("text", "varchar")
+            if n == "text" || length(new).is_none() =>
+        {
             same(false, None)
         }
         ("text", "varchar") => checked(false),
         ("numeric", "numeric") => {
             let precision = |t: &DataType| t.args.first().and_then(|a| a.parse::<u32>().ok());
             let scale = |t: &DataType| {
-                t.args.get(1).and_then(|a| a.parse::<u32>().ok()).unwrap_or(0)
+                t.args
+                    .get(1)
+                    .and_then(|a| a.parse::<u32>().ok())
+                    .unwrap_or(0)
             };
             match (precision(old), precision(new)) {
                 (_, None) => same(false, None),
@@ -574,9 +578,14 @@ fn type_change(old: Option<&DataType>, new: &DataType) -> TypeChange {
                 _ => checked(true),
             }
         }
-        // Widening integers rewrites but keeps every value.
-        ("smallint", "integer" | "bigint") | ("integer", "bigint") => same(true, None),
-        ("bigint", "integer" | "smallint") | ("integer", "smallint") => checked(true),
+        // Widening integers rewrites but keeps every value; narrowing fails on overflow.
+        _ if integer_rank(o).is_some() && integer_rank(n).is_some() => {
+            if integer_rank(n) > integer_rank(o) {
+                same(true, None)
+            } else {
+                checked(true)
+            }
+        }
         ("timestamp", "timestamptz") | ("timestamptz", "timestamp") => same(true, None),
         ("cidr", "inet") | ("varbinary", "blob") => same(false, None),
         ("real", "double precision") => same(true, None),
@@ -585,6 +594,25 @@ fn type_change(old: Option<&DataType>, new: &DataType) -> TypeChange {
         | ("timestamp" | "timestamptz", "date") => same(true, Some(true)),
         _ => same(true, Some(false)),
     }
+}
+
+/// The width order of integer types, PostgreSQL's and MySQL's names alike (an unsigned
+/// MySQL type is its own name: a change of sign is a real type change).
+fn integer_rank(name: &str) -> Option<u8> {
+    match name {
+        "tinyint" => Some(1),
+        "smallint" => Some(2),
+        "mediumint" => Some(3),
+        "integer" | "int" => Some(4),
+        "bigint" => Some(5),
+        _ => None,
+    }
+}
+
+/// Same type, as far as storage goes: the canonical name and arguments, not the text as
+/// written (`INT` and `int` are one type).
+fn same_type(a: &DataType, b: &DataType) -> bool {
+    a.name == b.name && a.args == b.args && a.array == b.array
 }
 
 fn mysql(
@@ -645,7 +673,7 @@ fn mysql(
         Op::RedefineColumn { table, column, new } => {
             let old = previous.map(|c| &c.data_type);
             let mut effects = match old {
-                Some(old) if old == &new.data_type => {
+                Some(old) if same_type(old, &new.data_type) => {
                     // Same type: a nullability change rebuilds in place; a default is
                     // metadata.
                     if previous.is_some_and(|p| p.not_null != new.not_null) {

@@ -15,6 +15,7 @@ pub mod effects;
 mod mysql;
 mod postgres;
 mod sqlite;
+mod sqlparser_ast;
 
 use serde::Serialize;
 
