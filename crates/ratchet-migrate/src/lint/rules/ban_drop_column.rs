@@ -1,4 +1,4 @@
-use super::type_advice::{added_here, column_name_given_back, is_contract, replay, steps};
+use super::type_advice::{column_name_given_back, is_contract, replay, steps};
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
 use crate::sql::facts::Op;
 
@@ -62,11 +62,11 @@ impl Rule for BanDropColumn {
         }
         let all = steps(cx);
         let up = &cx.migration.up;
-        replay(cx, |step, catalog| {
+        replay(cx, |step, origins| {
             let Op::DropColumn { table, column, .. } = &step.action.action.op else {
                 return;
             };
-            if added_here(catalog, table, column)
+            if origins.added_here(table, column)
                 || column_name_given_back(&all, step.index, table, column)
             {
                 return;

@@ -1,4 +1,4 @@
-use super::type_advice::{created_here, is_contract, replay, steps, table_name_given_back};
+use super::type_advice::{is_contract, replay, steps, table_name_given_back};
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
 use crate::sql::facts::Op;
 
@@ -64,11 +64,11 @@ impl Rule for BanDropTable {
         }
         let all = steps(cx);
         let up = &cx.migration.up;
-        replay(cx, |step, catalog| {
+        replay(cx, |step, origins| {
             let Op::DropTable { table, .. } = &step.action.action.op else {
                 return;
             };
-            if created_here(catalog, table) || table_name_given_back(&all, step.index, table) {
+            if origins.created_here(table) || table_name_given_back(&all, step.index, table) {
                 return;
             }
             report.at(

@@ -64,8 +64,8 @@ impl Rule for LockTimeoutDisabled {
         let up = &cx.migration.up;
         // The blocking lock of each action, judged against the schema before it.
         let mut locks = Vec::new();
-        replay(cx, |step, catalog| {
-            if let Some(mode) = queueing_lock(step, catalog) {
+        replay(cx, |step, origins| {
+            if let Some(mode) = queueing_lock(step, origins) {
                 locks.push((step, mode));
             }
         });

@@ -55,7 +55,7 @@ impl Rule for MissingLockTimeout {
         let up = &cx.migration.up;
         let mut timeout_set = false;
         let mut reported = false;
-        replay(cx, |step, catalog| {
+        replay(cx, |step, origins| {
             if reported {
                 return;
             }
@@ -68,7 +68,7 @@ impl Rule for MissingLockTimeout {
             if timeout_set {
                 return;
             }
-            let Some(mode) = queueing_lock(step, catalog) else {
+            let Some(mode) = queueing_lock(step, origins) else {
                 return;
             };
             let table = step.action.action.op.table();

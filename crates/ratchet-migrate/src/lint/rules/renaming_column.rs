@@ -1,5 +1,5 @@
 use super::type_advice::{
-    added_here, column_name_given_back, column_name_vacated, column_rename, replay, steps,
+    column_name_given_back, column_name_vacated, column_rename, replay, steps,
 };
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
 use crate::sql::facts::Op;
@@ -66,11 +66,11 @@ impl Rule for RenamingColumn {
     fn check(&self, cx: &Context<'_>, report: &mut Report) {
         let all = steps(cx);
         let up = &cx.migration.up;
-        replay(cx, |step, catalog| {
+        replay(cx, |step, origins| {
             let Some((table, column, to)) = column_rename(&step.action.action.op) else {
                 return;
             };
-            if added_here(catalog, table, column)
+            if origins.added_here(table, column)
                 || column_name_given_back(&all, step.index, table, column)
                 || column_name_vacated(&all, step.index, table, to)
             {

@@ -1,5 +1,5 @@
 use super::type_advice::{
-    created_here, replay, steps, table_name_given_back, table_name_vacated,
+    replay, steps, table_name_given_back, table_name_vacated,
 };
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
 use crate::sql::Dialect;
@@ -63,7 +63,7 @@ impl Rule for RenamingTable {
     fn check(&self, cx: &Context<'_>, report: &mut Report) {
         let all = steps(cx);
         let up = &cx.migration.up;
-        replay(cx, |step, catalog| {
+        replay(cx, |step, origins| {
             let Op::RenameTable { table, to } = &step.action.action.op else {
                 return;
             };
@@ -72,7 +72,7 @@ impl Rule for RenamingTable {
                     matches!(&s.action.action.op, Op::CreateObject { kind: ObjectKind::View, name, .. }
                         if name.key() == table.key())
                 });
-            if created_here(catalog, table)
+            if origins.created_here(table)
                 || view_keeps_name
                 || table_name_given_back(&all, step.index, table)
                 || table_name_vacated(&all, step.index, to)

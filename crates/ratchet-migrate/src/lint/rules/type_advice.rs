@@ -1,29 +1,27 @@
 //! Helpers shared by the drop, rename, type-advice and lock-timeout rules.
 //!
-//! - [`replay`]: the migration's up actions with the schema exactly as the earlier
-//!   migrations *and the earlier statements of this one* left it. `ActionFacts::table_existed`
-//!   tells a table created in this migration from an older one, but it also calls a table
-//!   renamed earlier in the migration "new"; the replay keeps each table's and column's
-//!   origin through renames, so a rule can tell "created here" from "renamed here".
+//! - [`replay`]: the migration's up actions, each with [`Origins`]: which tables and
+//!   columns the migration's earlier actions created. `ActionFacts::table_existed` tells a
+//!   table created in this migration from an older one, but it also calls a table renamed
+//!   earlier in the migration "new"; origins follow renames, so a rule can tell "created
+//!   here" from "renamed here".
 //! - [`declared_columns`]: every column definition a migration writes (CREATE TABLE,
 //!   ADD COLUMN, ALTER COLUMN ... TYPE, MySQL MODIFY/CHANGE), with where to point at it.
 //! - Name bookkeeping for replacements (a table dropped and another renamed into its
 //!   place): the application keeps finding a table of that name.
-//! - `lock_timeout` settings.
+//! - Integer keys, for the `prefer-bigint-*` rules.
+//! - `lock_timeout` settings and the locks that make others queue.
 
 use crate::lint::{Context, Report};
 use crate::source::Phase;
 use crate::sql::Dialect;
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::sql::analysis::{ActionFacts, AnalyzedScript, AnalyzedStatement, Catalog, TableInfo};
 use crate::sql::classify;
 use crate::sql::facts::{
     ColumnDef, Constraint, ConstraintKind, DataType, ForeignKey, Generated, Lock, Name, Op, PgLock,
 };
-
-/// The version the replay gives this migration's own tables and columns. Not the
-/// migration's real version: every loose file is version 0, so an earlier loose file's
-/// tables would look like this one's.
-const THIS_MIGRATION: i64 = i64::MIN;
 
 /// One action of the up script with its statement and position among the script's
 /// actions.
@@ -51,43 +49,241 @@ pub(super) fn steps<'a>(cx: &Context<'a>) -> Vec<Step<'a>> {
         .collect()
 }
 
-/// Calls `f` for every action of the up script with the schema just before it: the
-/// catalog of the earlier migrations with this migration's earlier actions applied.
-pub(super) fn replay<'a>(cx: &Context<'a>, mut f: impl FnMut(Step<'a>, &Catalog)) {
-    let mut catalog = cx.catalog.clone();
-    let phase = cx.migration.up.directives.phase;
+/// Calls `f` for every action of the up script with what the migration's earlier actions
+/// did.
+pub(super) fn replay<'a>(cx: &Context<'a>, mut f: impl FnMut(Step<'a>, &Origins<'a>)) {
+    let mut origins = Origins::new(cx.catalog);
     for step in steps(cx) {
-        f(step, &catalog);
-        // `CREATE TABLE IF NOT EXISTS` of a table that exists does nothing: the table
-        // stays the old one, in use.
-        if let Op::CreateTable {
-            table,
-            if_not_exists: true,
-            ..
-        } = &step.action.action.op
-            && catalog.table(table).is_some()
-        {
-            continue;
-        }
-        catalog.apply(&step.action.action, Some(THIS_MIGRATION), phase);
+        f(step, &origins);
+        origins.apply(&step.action.action.op);
     }
 }
 
-/// Whether `table` was created by this migration (before the action the catalog is
-/// replayed to). A table the catalog does not know was created outside ratchet's history
-/// and is assumed to be in use.
-pub(super) fn created_here(catalog: &Catalog, table: &Name) -> bool {
-    catalog
-        .table(table)
-        .is_some_and(|t| t.created_by == Some(THIS_MIGRATION))
+/// A table's columns and constraints.
+#[derive(Debug, Clone, Default)]
+pub(super) struct TableShape {
+    /// Its columns.
+    pub columns: Vec<ColumnDef>,
+    /// Its table constraints.
+    pub constraints: Vec<Constraint>,
 }
 
-/// Whether `table.column` was added by this migration (with its table or by ADD COLUMN).
-pub(super) fn added_here(catalog: &Catalog, table: &Name, column: &str) -> bool {
-    created_here(catalog, table)
-        || catalog
-            .column(table, column)
-            .is_some_and(|c| c.added_by == Some(THIS_MIGRATION))
+impl TableShape {
+    fn of(table: &TableInfo) -> TableShape {
+        TableShape {
+            columns: table.columns.iter().map(|c| c.def.clone()).collect(),
+            constraints: table
+                .constraints
+                .iter()
+                .map(|c| Constraint {
+                    name: c.name.clone(),
+                    kind: c.kind.clone(),
+                    not_valid: !c.validated,
+                })
+                .collect(),
+        }
+    }
+
+    fn column_mut(&mut self, name: &str) -> Option<&mut ColumnDef> {
+        self.columns
+            .iter_mut()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// What a migration's actions so far did to the names they touch: the tables and columns
+/// it created (followed through renames, so "created here" is not confused with "renamed
+/// here", which `ActionFacts::table_existed` does not tell apart), and the shape of the
+/// tables it created. The earlier schema is read from the catalog, never copied: linting
+/// stays linear in the size of the migrations, whatever the size of the schema.
+pub(super) struct Origins<'a> {
+    catalog: &'a Catalog,
+    /// Tables created by this migration, by current key, as they stand now.
+    new_tables: BTreeMap<String, TableShape>,
+    /// Older tables renamed by this migration: current key to the catalog's name.
+    renamed: BTreeMap<String, Name>,
+    /// Older tables' names dropped or renamed away by this migration.
+    gone: BTreeSet<String>,
+    /// Columns this migration added to older tables: (table key, column in lower case).
+    new_columns: BTreeSet<(String, String)>,
+}
+
+impl<'a> Origins<'a> {
+    fn new(catalog: &'a Catalog) -> Origins<'a> {
+        Origins {
+            catalog,
+            new_tables: BTreeMap::new(),
+            renamed: BTreeMap::new(),
+            gone: BTreeSet::new(),
+            new_columns: BTreeSet::new(),
+        }
+    }
+
+    /// Whether `table` was created by this migration. A table ratchet does not know at
+    /// all was created outside its history, and is assumed to be in use.
+    pub fn created_here(&self, table: &Name) -> bool {
+        self.new_tables.contains_key(&table.key())
+    }
+
+    /// Whether `table.column` was added by this migration (with its table or by ADD
+    /// COLUMN).
+    pub fn added_here(&self, table: &Name, column: &str) -> bool {
+        self.created_here(table)
+            || self
+                .new_columns
+                .contains(&(table.key(), column.to_lowercase()))
+    }
+
+    /// The table's columns and constraints as far as ratchet knows them: a table created
+    /// by this migration as it stands now; an older one as the catalog has it (changes of
+    /// this migration to older tables are not applied).
+    pub fn shape(&self, table: &Name) -> Option<TableShape> {
+        let key = table.key();
+        if let Some(shape) = self.new_tables.get(&key) {
+            return Some(shape.clone());
+        }
+        let original = match self.renamed.get(&key) {
+            Some(original) => original,
+            None if self.gone.contains(&key) => return None,
+            None => table,
+        };
+        self.catalog.table(original).map(TableShape::of)
+    }
+
+    fn exists(&self, table: &Name) -> bool {
+        let key = table.key();
+        self.new_tables.contains_key(&key)
+            || self.renamed.contains_key(&key)
+            || (!self.gone.contains(&key) && self.catalog.table(table).is_some())
+    }
+
+    fn forget(&mut self, key: &str) {
+        self.new_tables.remove(key);
+        self.renamed.remove(key);
+        self.new_columns.retain(|(t, _)| t != key);
+    }
+
+    fn apply(&mut self, op: &Op) {
+        match op {
+            Op::CreateTable {
+                table,
+                columns,
+                constraints,
+                if_not_exists,
+                ..
+            } => {
+                // `IF NOT EXISTS` of a table that exists creates nothing: it stays the old
+                // table, in use.
+                if *if_not_exists && self.exists(table) {
+                    return;
+                }
+                let key = table.key();
+                self.forget(&key);
+                self.new_tables.insert(
+                    key,
+                    TableShape {
+                        columns: columns.clone(),
+                        constraints: constraints.clone(),
+                    },
+                );
+            }
+            Op::DropTable { table, .. } => {
+                let key = table.key();
+                self.forget(&key);
+                self.gone.insert(key);
+            }
+            Op::RenameTable { table, to } => {
+                let (from, to_key) = (table.key(), to.key());
+                let shape = self.new_tables.remove(&from);
+                let original = self.renamed.remove(&from);
+                let columns: Vec<_> = self
+                    .new_columns
+                    .iter()
+                    .filter(|(t, _)| *t == from)
+                    .map(|(_, c)| c.clone())
+                    .collect();
+                self.forget(&from);
+                self.forget(&to_key);
+                self.gone.insert(from);
+                match shape {
+                    Some(shape) => {
+                        self.new_tables.insert(to_key.clone(), shape);
+                    }
+                    None => {
+                        self.renamed
+                            .insert(to_key.clone(), original.unwrap_or_else(|| table.clone()));
+                    }
+                }
+                for column in columns {
+                    self.new_columns.insert((to_key.clone(), column));
+                }
+            }
+            Op::AddColumn { table, column, .. } => {
+                let key = table.key();
+                match self.new_tables.get_mut(&key) {
+                    Some(shape) => shape.columns.push(column.clone()),
+                    None => {
+                        self.new_columns.insert((key, column.name.to_lowercase()));
+                    }
+                }
+            }
+            Op::DropColumn { table, column, .. } => {
+                let key = table.key();
+                if let Some(shape) = self.new_tables.get_mut(&key) {
+                    shape
+                        .columns
+                        .retain(|c| !c.name.eq_ignore_ascii_case(column));
+                }
+                self.new_columns.remove(&(key, column.to_lowercase()));
+            }
+            Op::AlterColumnType {
+                table,
+                column,
+                data_type,
+                ..
+            } => {
+                if let Some(c) = self
+                    .new_tables
+                    .get_mut(&table.key())
+                    .and_then(|s| s.column_mut(column))
+                {
+                    c.data_type = data_type.clone();
+                }
+            }
+            Op::AddConstraint { table, constraint } => {
+                if let Some(shape) = self.new_tables.get_mut(&table.key()) {
+                    shape.constraints.push(constraint.clone());
+                }
+            }
+            _ => {}
+        }
+        // MySQL MODIFY/CHANGE redefines the whole column (under its new name).
+        if let Op::RedefineColumn { table, column, new } = op
+            && let Some(c) = self
+                .new_tables
+                .get_mut(&table.key())
+                .and_then(|s| s.column_mut(column))
+        {
+            *c = new.clone();
+        }
+        // Renames (RENAME COLUMN, MySQL CHANGE): the column keeps its origin.
+        if let Some((table, column, to)) = column_rename(op) {
+            let key = table.key();
+            if let Some(c) = self
+                .new_tables
+                .get_mut(&key)
+                .and_then(|s| s.column_mut(column))
+            {
+                c.name = to.to_string();
+            }
+            if self
+                .new_columns
+                .remove(&(key.clone(), column.to_lowercase()))
+            {
+                self.new_columns.insert((key, to.to_lowercase()));
+            }
+        }
+    }
 }
 
 /// Whether the migration is the contract step of an expand/contract change: the one that
@@ -381,7 +577,6 @@ pub(super) fn key_kind(
     data_type: &DataType,
     def: Option<&ColumnDef>,
     constraints: &[Constraint],
-    table: Option<&TableInfo>,
     dialect: Dialect,
 ) -> Option<&'static str> {
     let name = data_type.name.to_ascii_lowercase();
@@ -403,12 +598,7 @@ pub(super) fn key_kind(
     let in_constraints = constraints.iter().any(
         |c| matches!(&c.kind, ConstraintKind::PrimaryKey { columns, .. } if single_pk(columns)),
     );
-    let in_catalog = table.is_some_and(|t| {
-        t.constraints.iter().any(
-            |c| matches!(&c.kind, ConstraintKind::PrimaryKey { columns, .. } if single_pk(columns)),
-        ) || t.column(column).is_some_and(|c| c.def.primary_key)
-    });
-    if def.is_some_and(|d| d.primary_key) || in_constraints || in_catalog {
+    if def.is_some_and(|d| d.primary_key) || in_constraints {
         return Some("primary key");
     }
     None
@@ -433,9 +623,8 @@ pub(super) struct Reference {
 }
 
 /// The foreign keys `step` declares (inline `REFERENCES`, `FOREIGN KEY` constraints of a
-/// new table, `ADD CONSTRAINT ... FOREIGN KEY`) whose two types are known. `catalog` is
-/// the schema just before the step.
-pub(super) fn references(step: Step<'_>, catalog: &Catalog) -> Vec<Reference> {
+/// new table, `ADD CONSTRAINT ... FOREIGN KEY`) whose two types are known.
+pub(super) fn references(step: Step<'_>, origins: &Origins<'_>) -> Vec<Reference> {
     let sql = &step.statement.statement.sql;
     let from = step.action.action.offset;
     // The table being created is not in the catalog yet, and may reference itself.
@@ -487,8 +676,15 @@ pub(super) fn references(step: Step<'_>, catalog: &Catalog) -> Vec<Reference> {
         let data_type = own
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(&column))
-            .map(|c| &c.data_type)
-            .or_else(|| catalog.column(table, &column).map(|c| &c.def.data_type));
+            .map(|c| c.data_type.clone())
+            .or_else(|| {
+                let shape = origins.shape(table)?;
+                let found = shape
+                    .columns
+                    .into_iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(&column))?;
+                Some(found.data_type)
+            });
         let Some(data_type) = data_type else {
             continue;
         };
@@ -499,19 +695,19 @@ pub(super) fn references(step: Step<'_>, catalog: &Catalog) -> Vec<Reference> {
             };
             key_column(own, constraints, &fk.referred).cloned()
         } else {
-            catalog
-                .table(&fk.table)
-                .and_then(|t| catalog_key_column(t, &fk.referred))
+            origins
+                .shape(&fk.table)
+                .and_then(|t| key_column(&t.columns, &t.constraints, &fk.referred).cloned())
         };
         let Some(target) = target else {
             continue;
         };
         out.push(Reference {
             column: format!("{table}.{column}"),
-            data_type: data_type.clone(),
-            target: format!("{}.{}", fk.table, target.name),
-            target_type: target.data_type.clone(),
             offset: locate_column(sql, from, &column, &data_type.text).unwrap_or(from),
+            data_type,
+            target: format!("{}.{}", fk.table, target.name),
+            target_type: target.data_type,
         });
     }
     out
@@ -540,21 +736,6 @@ fn key_column<'c>(
         _ => return None,
     };
     columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name))
-}
-
-/// [`key_column`] for a table the catalog knows.
-fn catalog_key_column(table: &TableInfo, referred: &[String]) -> Option<ColumnDef> {
-    let columns: Vec<ColumnDef> = table.columns.iter().map(|c| c.def.clone()).collect();
-    let constraints: Vec<Constraint> = table
-        .constraints
-        .iter()
-        .map(|c| Constraint {
-            name: c.name.clone(),
-            kind: c.kind.clone(),
-            not_valid: !c.validated,
-        })
-        .collect();
-    key_column(&columns, &constraints, referred).cloned()
 }
 
 /// What a statement does to PostgreSQL's `lock_timeout`.
@@ -665,7 +846,7 @@ pub(super) fn is_concurrent(statement: &AnalyzedStatement) -> bool {
 /// The lock an action takes that makes other sessions queue behind it while it waits:
 /// one that blocks writes (`SHARE` and stronger) on a table that existed before the
 /// migration. Tables created by this migration have no other users.
-pub(super) fn queueing_lock(step: Step<'_>, catalog: &Catalog) -> Option<PgLock> {
+pub(super) fn queueing_lock(step: Step<'_>, origins: &Origins<'_>) -> Option<PgLock> {
     let Lock::Postgres { mode } = step.action.effects.lock else {
         return None;
     };
@@ -673,7 +854,7 @@ pub(super) fn queueing_lock(step: Step<'_>, catalog: &Catalog) -> Option<PgLock>
         return None;
     }
     match step.action.action.op.table() {
-        Some(table) if created_here(catalog, table) => None,
+        Some(table) if origins.created_here(table) => None,
         _ => Some(mode),
     }
 }
@@ -692,22 +873,33 @@ pub(super) fn check_int_keys(cx: &Context<'_>, report: &mut Report, width: IntWi
         Dialect::Mysql => "use BIGINT (BIGINT UNSIGNED AUTO_INCREMENT for a generated key)",
         _ => "use bigint (bigint GENERATED ALWAYS AS IDENTITY, or bigserial, for a generated key)",
     };
-    replay(cx, |step, catalog| {
+    replay(cx, |step, origins| {
         for declared in declared_in(step.statement, step.action) {
             if int_width(declared.data_type, dialect) != Some(width) {
                 continue;
             }
-            // `ALTER COLUMN ... TYPE` writes only the type: the rest is in the catalog.
-            let known = catalog.table(declared.table);
-            let previous = known
-                .and_then(|t| t.column(declared.column))
-                .map(|c| &c.def);
+            // `ALTER COLUMN ... TYPE` writes only the type, and MODIFY/CHANGE no table
+            // constraints: the rest is in the table as it stands.
+            let shape = match &step.action.action.op {
+                Op::AlterColumnType { .. } | Op::RedefineColumn { .. } => {
+                    origins.shape(declared.table).unwrap_or_default()
+                }
+                _ => TableShape::default(),
+            };
+            let previous = shape
+                .columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(declared.column));
+            let constraints = if declared.constraints.is_empty() {
+                &shape.constraints
+            } else {
+                declared.constraints
+            };
             let Some(kind) = key_kind(
                 declared.column,
                 declared.data_type,
                 declared.def.or(previous),
-                declared.constraints,
-                known,
+                constraints,
                 dialect,
             ) else {
                 continue;
@@ -736,7 +928,7 @@ pub(super) fn check_int_keys(cx: &Context<'_>, report: &mut Report, width: IntWi
                 remedy,
             );
         }
-        for reference in references(step, catalog) {
+        for reference in references(step, origins) {
             let ours = int_width(&reference.data_type, dialect);
             let theirs = int_width(&reference.target_type, dialect);
             if ours != Some(width) || theirs.is_none_or(|t| t <= width) {
