@@ -71,14 +71,27 @@ impl Rule for BanDropTable {
             if origins.created_here(table) || table_name_given_back(&all, step.index, table) {
                 return;
             }
+            // `DROP TABLE IF EXISTS t; CREATE TABLE t (...)` does not remove the name, but
+            // the rows are gone just the same.
+            let recreated = all[step.index + 1..].iter().any(|s| {
+                matches!(&s.action.action.op, Op::CreateTable { table: t, .. } if t.key() == table.key())
+            });
+            let message = if recreated {
+                format!(
+                    "DROP TABLE destroys {table} and all its rows: the CREATE TABLE {table} \
+                     that follows recreates it empty"
+                )
+            } else {
+                format!(
+                    "DROP TABLE destroys {table} and all its rows, and the application \
+                     version still running fails on every query that uses {table}"
+                )
+            };
             report.at(
                 up,
                 step.statement,
                 step.action.action.offset,
-                format!(
-                    "DROP TABLE destroys {table} and all its rows, and the application \
-                     version still running fails on every query that uses {table}"
-                ),
+                message,
                 format!(
                     "first deploy code that no longer uses {table}; then drop it in a later \
                      migration marked `-- ratchet:phase contract`"

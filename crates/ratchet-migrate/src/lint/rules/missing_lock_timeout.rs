@@ -9,10 +9,12 @@ declare_rule! {
     /// on a table that existed before it, without setting `lock_timeout` itself before the
     /// first such statement. Reported once, at that statement.
     ///
-    /// This is information, not a warning: **ratchet sets `lock_timeout` itself** when it
-    /// runs migrations (`[run] ddl_lock_timeout`, 5 seconds by default) and retries a
-    /// statement that timed out. The finding matters when the same files are also run by
-    /// another tool, or by hand in psql.
+    /// **ratchet sets `lock_timeout` itself** when it runs migrations (`[run]
+    /// ddl_lock_timeout`, 5 seconds by default) and retries a statement that timed out. So
+    /// the rule is information only, and it stays quiet for a folder in ratchet's own
+    /// layout, whose files ratchet runs. It reports files in another tool's layout (sqlx,
+    /// diesel, dbmate, Flyway, golang-migrate... whose tools set no timeout) and loose files
+    /// (`ratchet lint file.sql`): the files another tool, or psql, may run as they are.
     ///
     /// ## Why is this bad?
     /// A lock request waits for every conflicting lock held before it, and every later
@@ -52,6 +54,10 @@ impl Rule for MissingLockTimeout {
     }
 
     fn check(&self, cx: &Context<'_>, report: &mut Report) {
+        // Only ratchet's own layout has verify files: files ratchet runs, with its timeout.
+        if cx.verify_files {
+            return;
+        }
         let up = &cx.migration.up;
         let mut timeout_set = false;
         let mut reported = false;
@@ -85,8 +91,8 @@ impl Rule for MissingLockTimeout {
                     table.map_or_else(|| "its table".to_string(), ToString::to_string),
                     who_queues(mode, table)
                 ),
-                "ratchet sets lock_timeout itself ([run] ddl_lock_timeout); if other tools \
-                 run these files, begin them with SET lock_timeout = '5s'",
+                "begin the file with SET lock_timeout = '5s': other tools and psql set none \
+                 (ratchet sets [run] ddl_lock_timeout itself)",
             );
         });
     }
