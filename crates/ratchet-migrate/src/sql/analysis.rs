@@ -90,21 +90,6 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// A table by name.
-    pub fn table(&self, name: &Name) -> Option<&TableInfo> {
-        self.tables.get(&name.key())
-    }
-
-    /// A column of a table.
-    pub fn column(&self, table: &Name, column: &str) -> Option<&ColumnInfo> {
-        self.table(table)?.column(column)
-    }
-
-    /// Every table, by name.
-    pub fn tables(&self) -> impl Iterator<Item = &TableInfo> {
-        self.tables.values()
-    }
-
     /// Applies one action of migration `version` (in `phase`).
     pub fn apply(&mut self, action: &Action, version: Option<i64>, phase: Option<Phase>) {
         match &action.op {
@@ -262,12 +247,25 @@ impl Catalog {
     }
 }
 
-/// Read access to a schema: the catalog itself, or a migration's working view of it.
-trait Schema {
-    /// The table with this key.
+/// Read access to a schema: the catalog itself, or a view of it part-way through a
+/// migration.
+pub trait Schema {
+    /// The table with this key ([`Name::key`]).
     fn get(&self, key: &str) -> Option<&TableInfo>;
     /// The key of the table holding the index named `index`.
     fn index_table(&self, index: &str) -> Option<String>;
+    /// Every table.
+    fn tables(&self) -> Box<dyn Iterator<Item = &TableInfo> + '_>;
+
+    /// A table by name.
+    fn table(&self, name: &Name) -> Option<&TableInfo> {
+        self.get(&name.key())
+    }
+
+    /// A column of a table.
+    fn column(&self, table: &Name, column: &str) -> Option<&ColumnInfo> {
+        self.table(table)?.column(column)
+    }
 }
 
 fn has_index(table: &TableInfo, index: &str) -> bool {
@@ -283,6 +281,10 @@ impl Schema for Catalog {
         self.tables.get(key)
     }
 
+    fn tables(&self) -> Box<dyn Iterator<Item = &TableInfo> + '_> {
+        Box::new(self.tables.values())
+    }
+
     fn index_table(&self, index: &str) -> Option<String> {
         self.tables
             .iter()
@@ -294,29 +296,24 @@ impl Schema for Catalog {
 /// The schema as a script's statements change it, on top of a base schema. Only the
 /// tables the script touches are copied, so analysing a migration costs what the migration
 /// touches, not the size of the schema (a folder of thousands of migrations stays linear).
-struct Working<'a> {
+/// Rules that follow a migration statement by statement use it the same way.
+pub struct CatalogView<'a> {
     base: &'a dyn Schema,
     /// Tables changed by the script; `None` marks a table dropped or renamed away.
     local: BTreeMap<String, Option<TableInfo>>,
 }
 
-impl<'a> Working<'a> {
-    fn new(base: &'a dyn Schema) -> Working<'a> {
-        Working {
+impl<'a> CatalogView<'a> {
+    /// A view of `base`, unchanged so far.
+    pub fn new(base: &'a dyn Schema) -> CatalogView<'a> {
+        CatalogView {
             base,
             local: BTreeMap::new(),
         }
     }
 
-    fn table(&self, name: &Name) -> Option<&TableInfo> {
-        self.get(&name.key())
-    }
-
-    fn column(&self, table: &Name, column: &str) -> Option<&ColumnInfo> {
-        self.table(table)?.column(column)
-    }
-
-    fn apply(&mut self, action: &Action, version: Option<i64>, phase: Option<Phase>) {
+    /// Applies one action of migration `version` (in `phase`), like [`Catalog::apply`].
+    pub fn apply(&mut self, action: &Action, version: Option<i64>, phase: Option<Phase>) {
         let keys = self.touched(&action.op);
         if keys.is_empty() {
             return;
@@ -349,12 +346,21 @@ impl<'a> Working<'a> {
     }
 }
 
-impl Schema for Working<'_> {
+impl Schema for CatalogView<'_> {
     fn get(&self, key: &str) -> Option<&TableInfo> {
         match self.local.get(key) {
             Some(table) => table.as_ref(),
             None => self.base.get(key),
         }
+    }
+
+    fn tables(&self) -> Box<dyn Iterator<Item = &TableInfo> + '_> {
+        let changed = self.local.values().flatten();
+        let unchanged = self
+            .base
+            .tables()
+            .filter(|t| !self.local.contains_key(&t.name.key()));
+        Box::new(changed.chain(unchanged))
     }
 
     fn index_table(&self, index: &str) -> Option<String> {
@@ -478,16 +484,16 @@ impl Analyzer {
 
     /// Analyses a migration against the current catalog, without changing it.
     pub fn analyze(&self, migration: &Migration) -> AnalyzedMigration {
-        let mut after_up = Working::new(&self.catalog);
+        let mut after_up = CatalogView::new(&self.catalog);
         let up = self.script(&migration.up, &mut after_up, Some(migration.version));
         let down = migration
             .down
             .as_ref()
-            .map(|down| self.script(down, &mut Working::new(&after_up), None));
+            .map(|down| self.script(down, &mut CatalogView::new(&after_up), None));
         let verify = migration
             .verify
             .as_ref()
-            .map(|verify| self.script(verify, &mut Working::new(&after_up), None));
+            .map(|verify| self.script(verify, &mut CatalogView::new(&after_up), None));
         AnalyzedMigration {
             version: migration.version,
             name: migration.name.clone(),
@@ -500,7 +506,7 @@ impl Analyzer {
 
     /// Analyses a loose script (a file outside any migration history).
     pub fn analyze_script(&self, script: &Script) -> AnalyzedScript {
-        self.script(script, &mut Working::new(&self.catalog), None)
+        self.script(script, &mut CatalogView::new(&self.catalog), None)
     }
 
     /// Applies a migration's up actions to the catalog: later migrations see its schema.
@@ -515,7 +521,7 @@ impl Analyzer {
     fn script(
         &self,
         script: &Script,
-        view: &mut Working<'_>,
+        view: &mut CatalogView<'_>,
         version: Option<i64>,
     ) -> AnalyzedScript {
         let phase = script.directives.phase;

@@ -1,5 +1,6 @@
 use super::pg_locks::{has_validated_not_null_check, pg_version_name};
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
+use crate::sql::analysis::{CatalogView, Schema};
 use crate::sql::facts::Op;
 
 declare_rule! {
@@ -68,7 +69,7 @@ impl Rule for AddingNotNullableField {
         let up = &cx.migration.up;
         // The schema as each statement finds it: the catalog before the migration, with the
         // migration's own earlier actions (a check added and validated above) applied.
-        let mut catalog = cx.catalog.clone();
+        let mut catalog = CatalogView::new(cx.catalog);
         let pg12 = cx.version.postgres >= 120_000;
         for (statement, action) in up.actions() {
             if let Op::SetNotNull { table, column } = &action.action.op

@@ -1,5 +1,5 @@
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
-use crate::sql::analysis::AnalyzedScript;
+use crate::sql::analysis::{Schema, AnalyzedScript};
 use crate::sql::facts::{ColumnDef, Expr, Name, Op, Volatility};
 
 use super::migration_shape::{conjuncts, is_null_default, is_null_test};

@@ -1,5 +1,6 @@
 use std::collections::BTreeSet;
 
+use crate::sql::analysis::Schema;
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
 use crate::source::Phase;
 use crate::sql::facts::{Name, Op};

@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
-use crate::sql::analysis::{ActionFacts, AnalyzedStatement, Catalog};
+use crate::sql::analysis::{ActionFacts, AnalyzedStatement, CatalogView, Schema};
 use crate::sql::facts::{DataLoss, Name, ObjectKind, Op};
 
 declare_rule! {
@@ -108,7 +108,7 @@ impl Rule for DownMigrationDestroysData {
             .collect();
         // The schema as the down finds it and changes it, to see through SQLite's table
         // rebuild (copy into a new table, drop the old, rename the new).
-        let mut schema = cx.catalog.clone();
+        let mut schema = CatalogView::new(cx.catalog);
         for (_, action) in up.actions() {
             schema.apply(&action.action, None, None);
         }
@@ -217,7 +217,7 @@ fn rebuilt_from<'a>(
 
 /// The columns of `table` that its rebuilt `copy` does not have, as losses. Without the
 /// definitions of both, the whole table counts as lost.
-fn lost_columns(schema: &Catalog, table: &Name, copy: &Name) -> Vec<DataLoss> {
+fn lost_columns(schema: &dyn Schema, table: &Name, copy: &Name) -> Vec<DataLoss> {
     let (Some(old), Some(new)) = (schema.table(table), schema.table(copy)) else {
         return vec![DataLoss::Table {
             table: table.clone(),

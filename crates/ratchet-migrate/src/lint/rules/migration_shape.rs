@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::sql::Dialect;
-use crate::sql::analysis::{AnalyzedScript, AnalyzedStatement, Catalog, TableInfo};
+use crate::sql::analysis::{AnalyzedScript, AnalyzedStatement, Catalog, Schema, TableInfo};
 use crate::sql::classify::{self, StatementKind, TransactionControl};
 use crate::sql::facts::{ConstraintKind, Expr, Name, Op, ServerVersion};
 

@@ -3,26 +3,19 @@
 //! statement's `ALGORITHM=` / `LOCK=` clauses ask for, and whether the server refuses them.
 //!
 //! The judgement starts from [`effects`](crate::sql::facts::effects) (judged without the
-//! statement's clauses, i.e. what the server picks by itself) and corrects the cases it
-//! does not see (each correction names the manual's table it follows):
+//! statement's clauses, i.e. what the server picks by itself; it knows table options,
+//! MariaDB's instant integer widening and online copy) and corrects the cases that need
+//! the statement or the script around it (each names the manual's table it follows):
 //! - `SET foreign_key_checks = 0` earlier in the script makes `ADD FOREIGN KEY` INPLACE;
 //! - `DROP PRIMARY KEY, ADD PRIMARY KEY (...)` in one statement is INPLACE (MySQL 8.0
 //!   "Primary Key Operations"), while `DROP PRIMARY KEY` alone copies;
-//! - table options (`AlterTableOther`): `ROW_FORMAT`, `KEY_BLOCK_SIZE`, `FORCE`,
-//!   `ENGINE=InnoDB` (null rebuild), a default `CHARACTER SET` are INPLACE with concurrent
-//!   DML; `AUTO_INCREMENT=`, `COMMENT=`, `STATS_*` only change metadata; `CONVERT TO
-//!   CHARACTER SET`, another `ENGINE`, file-per-table `ENCRYPTION` copy (MySQL 8.0 "Table
-//!   Operations" and "Tablespace Operations");
 //! - `FULLTEXT` and `SPATIAL` indexes are built INPLACE but under `LOCK=SHARED`: writes
-//!   wait (MySQL 8.0 "Secondary Index Operations");
-//! - MariaDB 10.4.3+ widens an integer column instantly (MDEV-15563);
-//! - MariaDB 11.2+ runs a COPY with `LOCK=NONE` by default ("Online Schema Change"):
-//!   the copy is still long, but writes go on.
+//!   wait (MySQL 8.0 "Secondary Index Operations").
 
 use crate::lint::Context;
 use crate::sql::analysis::{ActionFacts, AnalyzedScript, AnalyzedStatement};
 use crate::sql::facts::effects::effects;
-use crate::sql::facts::{ConstraintKind, DataType, Lock, MysqlAlgorithm, OnlineOptions, Op};
+use crate::sql::facts::{ConstraintKind, Lock, MysqlAlgorithm, OnlineOptions, Op};
 use crate::sql::{Dialect, facts::ServerVersion};
 
 /// What the server does with one sub-command when the statement asks for nothing.
@@ -170,13 +163,6 @@ pub(crate) fn judge(
         metadata_only: false,
         online_copy: false,
     };
-    let copy = Judgement {
-        algorithm: MysqlAlgorithm::Copy,
-        blocks_writes: true,
-        rebuilds: true,
-        metadata_only: false,
-        online_copy: false,
-    };
     let metadata = Judgement {
         algorithm: MysqlAlgorithm::Instant,
         blocks_writes: false,
@@ -209,114 +195,19 @@ pub(crate) fn judge(
         | Op::RenameTable { .. }
         | Op::SetDefault { .. }
         | Op::DropDefault { .. } => j = metadata,
-        Op::AlterTableOther { description, .. } => {
-            j = match table_option(description) {
-                TableOption::Copy => copy,
-                TableOption::Rebuild => inplace(true),
-                TableOption::Metadata => metadata,
-                TableOption::Unknown => copy,
-            };
-        }
+        Op::AlterTableOther { .. } if algorithm == MysqlAlgorithm::Instant => j = metadata,
         Op::CreateIndex(_) => {
             let text = action_text(statement, index).to_ascii_uppercase();
             if text.contains("FULLTEXT") || text.contains("SPATIAL") {
                 j.blocks_writes = true;
             }
         }
-        Op::RedefineColumn { new, .. } => {
-            if let Some(previous) = &action.previous
-                && cx.version.mariadb
-                && cx.version.mysql >= 100_403
-                && integer_widened(&previous.data_type, &new.data_type)
-                && previous.not_null == new.not_null
-            {
-                j = Judgement {
-                    metadata_only: false,
-                    ..metadata
-                };
-            }
-        }
         _ => {}
     }
     if j.algorithm == MysqlAlgorithm::Copy && mariadb_online_copy(cx.version) {
-        j.blocks_writes = false;
         j.online_copy = true;
     }
     Some(j)
-}
-
-/// What a table option does.
-enum TableOption {
-    Copy,
-    Rebuild,
-    Metadata,
-    Unknown,
-}
-
-/// Classifies an `ALTER TABLE` sub-command ratchet does not model, from its description.
-fn table_option(description: &str) -> TableOption {
-    let d = description.to_ascii_uppercase();
-    let d = d.trim();
-    if d.contains("CONVERT TO") || d.contains("ENCRYPTION") {
-        return TableOption::Copy;
-    }
-    if let Some(rest) = d.split("ENGINE").nth(1) {
-        let engine = rest
-            .trim_start_matches([' ', '='])
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-            .next()
-            .unwrap_or_default();
-        return if engine == "INNODB" {
-            TableOption::Rebuild
-        } else {
-            TableOption::Copy
-        };
-    }
-    if d.contains("ROW_FORMAT")
-        || d.contains("KEY_BLOCK_SIZE")
-        || d.starts_with("FORCE")
-        || d.contains("CHARACTER SET")
-        || d.contains("CHARSET")
-        || d.contains("COLLATE")
-        || d.contains("PAGE_COMPRESS")
-    {
-        return TableOption::Rebuild;
-    }
-    if d.contains("AUTO_INCREMENT")
-        || d.contains("COMMENT")
-        || d.starts_with("STATS_")
-        || d.contains("ALTER INDEX")
-        || d.contains("RENAME INDEX")
-        || d.contains("RENAME KEY")
-        || d.contains("VISIBLE")
-        || d.contains("ALTER CHECK")
-        || d.contains("DISABLE KEYS")
-        || d.contains("ENABLE KEYS")
-    {
-        return TableOption::Metadata;
-    }
-    TableOption::Unknown
-}
-
-/// Integer types by storage size.
-fn integer_rank(t: &DataType) -> Option<u8> {
-    Some(match t.name.as_str() {
-        "tinyint" => 1,
-        "smallint" => 2,
-        "mediumint" => 3,
-        "int" | "integer" => 4,
-        "bigint" => 5,
-        _ => return None,
-    })
-}
-
-/// An integer type made wider with the same signedness.
-fn integer_widened(old: &DataType, new: &DataType) -> bool {
-    let unsigned = |t: &DataType| t.text.to_ascii_lowercase().contains("unsigned");
-    match (integer_rank(old), integer_rank(new)) {
-        (Some(a), Some(b)) => b > a && unsigned(old) == unsigned(new),
-        _ => false,
-    }
 }
 
 /// The algorithms of `judgements` combined: the statement's is the worst of its

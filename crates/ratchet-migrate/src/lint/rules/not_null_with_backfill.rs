@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
 use crate::sql::Dialect;
-use crate::sql::analysis::{ActionFacts, AnalyzedStatement};
+use crate::sql::analysis::{Schema, ActionFacts, AnalyzedStatement};
 use crate::sql::facts::{ConstraintKind, Expr, Name, Op};
 
 use super::migration_shape::mentions;

@@ -3,7 +3,7 @@
 //! and what a lock mode blocks.
 
 use crate::lint::Context;
-use crate::sql::analysis::{AnalyzedScript, ConstraintInfo};
+use crate::sql::analysis::{AnalyzedScript, ConstraintInfo, Schema};
 use crate::sql::classify::{self, StatementKind, TransactionControl};
 use crate::sql::facts::{ColumnDef, ConstraintKind, Generated, Name, Op, PgLock, ServerVersion};
 

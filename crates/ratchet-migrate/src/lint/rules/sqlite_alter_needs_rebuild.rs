@@ -1,6 +1,6 @@
 use super::sqlite_rebuild_pitfalls::{catalog_before, mentions, schema_objects};
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
-use crate::sql::analysis::TableInfo;
+use crate::sql::analysis::{Schema, TableInfo};
 use crate::sql::facts::{ConstraintKind, Generated, ObjectKind, Op, Volatility};
 
 declare_rule! {
@@ -241,7 +241,7 @@ fn drop_column_blockers(
     cx: &Context<'_>,
     si: usize,
     info: &TableInfo,
-    catalog: &crate::sql::analysis::Catalog,
+    catalog: &dyn Schema,
     column: &str,
 ) -> Vec<String> {
     let same = |c: &String| c.eq_ignore_ascii_case(column);

@@ -1,5 +1,5 @@
 use crate::lint::{Context, Report, Rule, RuleMeta, Severity, declare_rule};
-use crate::sql::analysis::{AnalyzedStatement, Catalog, TableInfo};
+use crate::sql::analysis::{AnalyzedStatement, CatalogView, Schema, TableInfo};
 use crate::sql::facts::{ColumnDef, ConstraintKind, ForeignKey, Name, ObjectKind, Op};
 
 declare_rule! {
@@ -128,8 +128,8 @@ pub(super) fn schema_objects(cx: &Context<'_>, before: usize) -> Vec<SchemaObjec
 }
 
 /// The schema before statement `before` of the up script.
-pub(super) fn catalog_before(cx: &Context<'_>, before: usize) -> Catalog {
-    let mut catalog = cx.catalog.clone();
+pub(super) fn catalog_before<'a>(cx: &Context<'a>, before: usize) -> CatalogView<'a> {
+    let mut catalog = CatalogView::new(cx.catalog);
     let phase = cx.migration.up.directives.phase;
     for statement in cx.migration.up.statements.iter().take(before) {
         for action in &statement.actions {
@@ -165,7 +165,7 @@ pub(super) fn mentions(text: &str, name: &str) -> bool {
 }
 
 /// The foreign keys of other tables that reference `table`, with the referencing table.
-fn referencing(catalog: &Catalog, table: &Name) -> Vec<(Name, ForeignKey)> {
+fn referencing(catalog: &dyn Schema, table: &Name) -> Vec<(Name, ForeignKey)> {
     let mut out = Vec::new();
     for t in catalog.tables() {
         if t.name.key() == table.key() {

@@ -1,3 +1,4 @@
+use crate::sql::analysis::Schema;
 use crate::lint::{Context, Report, Rule, RuleMeta, declare_rule};
 use crate::sql::facts::Op;
 

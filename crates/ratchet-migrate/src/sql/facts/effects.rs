@@ -683,6 +683,15 @@ fn mysql(
                     }
                 }
                 Some(old) if enum_appended(old, &new.data_type) => ddl(Instant, false),
+                // MariaDB 10.4.3 widens an integer as a metadata change (MDEV-15563).
+                Some(old)
+                    if version.mariadb
+                        && version.mysql >= 100_403
+                        && integer_widened(old, &new.data_type)
+                        && previous.is_some_and(|p| p.not_null == new.not_null) =>
+                {
+                    ddl(Instant, false)
+                }
                 Some(old) if varchar_extended_in_place(old, &new.data_type) => ddl(Inplace, false),
                 _ => ddl(Copy, true).rewriting(),
             };
@@ -708,10 +717,16 @@ fn mysql(
         Op::DropConstraint { name, .. } if name.eq_ignore_ascii_case("primary") => {
             ddl(Copy, true).rewriting()
         }
-        Op::DropConstraint { .. } | Op::ValidateConstraint { .. } => ddl(Inplace, false),
+        // Dropping a foreign key, check or index only changes metadata.
+        Op::DropConstraint { .. } | Op::DropIndex { .. } => ddl(Instant, false),
+        Op::ValidateConstraint { .. } => ddl(Inplace, false),
         Op::CreateIndex(_) => ddl(Inplace, false).scanning(),
-        Op::DropIndex { .. } => ddl(Inplace, false),
-        Op::Reindex { .. } | Op::AlterTableOther { .. } => ddl(Copy, true).rewriting(),
+        Op::AlterTableOther { description, .. } => match table_option(description) {
+            TableOption::Metadata => ddl(Instant, false),
+            TableOption::Rebuild => ddl(Inplace, false).rewriting(),
+            TableOption::Copy => ddl(Copy, true).rewriting(),
+        },
+        Op::Reindex { .. } => ddl(Copy, true).rewriting(),
         Op::Insert { .. } | Op::Update { .. } | Op::Delete { .. } => Effects::new(Lock::Mysql {
             algorithm: None,
             blocks_writes: false,
@@ -730,7 +745,95 @@ fn mysql(
         }),
         Op::Unknown { .. } => Effects::new(Lock::Unknown).rewriting(),
     };
-    with_loss(requested(base, online), op)
+    with_loss(requested(online_copy(base, version), online), op)
+}
+
+/// MariaDB 11.2 runs a COPY with `LOCK=NONE` by default ("Online Schema Change"): the copy
+/// is still long, but writes go on.
+fn online_copy(mut effects: Effects, version: &ServerVersion) -> Effects {
+    if version.mariadb
+        && version.mysql >= 110_200
+        && let Lock::Mysql {
+            algorithm: Some(MysqlAlgorithm::Copy),
+            ..
+        } = effects.lock
+    {
+        effects.lock = Lock::Mysql {
+            algorithm: Some(MysqlAlgorithm::Copy),
+            blocks_writes: false,
+        };
+    }
+    effects
+}
+
+/// What a MySQL table option (an `AlterTableOther`) costs, from the MySQL 8.0 manual's
+/// "Table Operations" and "Tablespace Operations" tables.
+enum TableOption {
+    /// `AUTO_INCREMENT=`, `COMMENT=`, `STATS_*`, index visibility and renames.
+    Metadata,
+    /// `ROW_FORMAT`, `KEY_BLOCK_SIZE`, `FORCE`, `ENGINE=InnoDB` (a null rebuild), a default
+    /// character set: rebuilt in place, writes allowed.
+    Rebuild,
+    /// `CONVERT TO CHARACTER SET`, another `ENGINE`, `ENCRYPTION`, and what ratchet does not
+    /// recognise.
+    Copy,
+}
+
+fn table_option(description: &str) -> TableOption {
+    const REBUILDS: [&str; 7] = [
+        "ROW_FORMAT",
+        "KEY_BLOCK_SIZE",
+        "FORCE",
+        "CHARACTER SET",
+        "CHARSET",
+        "COLLATE",
+        "PAGE_COMPRESS",
+    ];
+    const METADATA: [&str; 10] = [
+        "AUTO_INCREMENT",
+        "COMMENT",
+        "STATS_",
+        "ALTER INDEX",
+        "RENAME INDEX",
+        "RENAME KEY",
+        "VISIBLE",
+        "ALTER CHECK",
+        "DISABLE KEYS",
+        "ENABLE KEYS",
+    ];
+    let d = description.to_ascii_uppercase();
+    if d.contains("CONVERT TO") || d.contains("ENCRYPTION") {
+        return TableOption::Copy;
+    }
+    if let Some(rest) = d.split("ENGINE").nth(1) {
+        let engine = rest
+            .trim_start_matches([' ', '='])
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or_default();
+        return if engine == "INNODB" {
+            TableOption::Rebuild
+        } else {
+            TableOption::Copy
+        };
+    }
+    if REBUILDS.iter().any(|k| d.contains(k)) {
+        TableOption::Rebuild
+    } else if METADATA.iter().any(|k| d.contains(k)) {
+        TableOption::Metadata
+    } else {
+        TableOption::Copy
+    }
+}
+
+/// An integer type made wider with the same signedness.
+fn integer_widened(old: &DataType, new: &DataType) -> bool {
+    let unsigned = |t: &DataType| t.text.to_ascii_lowercase().contains("unsigned");
+    let rank = |t: &DataType| t.name.split_whitespace().next().and_then(integer_rank);
+    match (rank(old), rank(new)) {
+        (Some(a), Some(b)) => b > a && unsigned(old) == unsigned(new),
+        _ => false,
+    }
 }
 
 /// An explicit `ALGORITHM=` or `LOCK=` makes MySQL refuse, rather than silently fall back
