@@ -17,7 +17,9 @@ use crate::source::Phase;
 use crate::sql::Dialect;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::sql::analysis::{ActionFacts, AnalyzedScript, AnalyzedStatement, Catalog, TableInfo};
+use crate::sql::analysis::{
+    ActionFacts, AnalyzedScript, AnalyzedStatement, Catalog, Schema, TableInfo,
+};
 use crate::sql::classify;
 use crate::sql::facts::{
     ColumnDef, Constraint, ConstraintKind, DataType, ForeignKey, Generated, Lock, Name, Op, PgLock,
