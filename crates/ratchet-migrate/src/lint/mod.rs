@@ -313,8 +313,9 @@ pub fn reference() -> String {
             m.severity.as_str(),
             engines(m),
             m.summary,
-            m.documentation()
+            format!("\n{}", m.documentation())
                 .replace("\n## ", "\n### ")
+                .trim_start()
                 .replace("```sql no-check", "```sql")
         ));
     }

@@ -7,13 +7,15 @@ use crate::sql::facts::{Name, Op};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `DROP COLUMN`, `RENAME COLUMN` (MySQL `CHANGE` to a new name) and
-    /// `RENAME TABLE` of a column or table that existed before the migration, unless the
-    /// migration is the contract step of an expand/contract change: marked
-    /// `-- ratchet:phase contract`, with an earlier migration marked
-    /// `-- ratchet:phase expand` that changed the same table (or added the column itself).
+    /// In a migration marked `-- ratchet:phase contract`, reports `DROP COLUMN`,
+    /// `RENAME COLUMN` (MySQL `CHANGE` to a new name) and `RENAME TABLE` of a column or
+    /// table that existed before the migration when no earlier migration marked
+    /// `-- ratchet:phase expand` changed the same table (or added the column itself): a
+    /// contract step without the expand step it depends on.
     ///
-    /// Not reported: a column or table created earlier in the same migration.
+    /// Outside contract migrations, `ban-drop-column`, `renaming-column` and
+    /// `renaming-table` report these statements. Not reported: a column or table created
+    /// earlier in the same migration.
     ///
     /// ## Why is this bad?
     /// A deploy is not instant: while it rolls out, the old version of the application
@@ -35,7 +37,8 @@ declare_rule! {
     ///
     /// ## Example
     /// ```sql
-    /// ALTER TABLE orders RENAME COLUMN state TO status;
+    /// -- ratchet:phase contract
+    /// ALTER TABLE orders DROP COLUMN state;
     /// ```
     ///
     /// ## Use instead
@@ -145,21 +148,15 @@ impl Rule for ContractWithoutExpand {
                 }
                 continue;
             }
-            if contract && expanded(cx, table, column) {
+            // Outside a contract step the drop and rename rules report it.
+            if !contract || expanded(cx, table, column) {
                 continue;
             }
-            let help = if contract {
-                format!(
-                    "this migration is marked `-- ratchet:phase contract`, but no earlier \
-                     migration marked `-- ratchet:phase expand` changed {table}: add the new \
-                     shape in an expand migration first, and deploy the application that uses it"
-                )
-            } else {
-                "expand first: add the new shape in a migration marked `-- ratchet:phase \
-                 expand`, deploy the application that stops reading the old one, then drop or \
-                 rename in a later migration marked `-- ratchet:phase contract`"
-                    .to_string()
-            };
+            let help = format!(
+                "this migration is marked `-- ratchet:phase contract`, but no earlier migration \
+                 marked `-- ratchet:phase expand` changed {table}: add the new shape in an \
+                 expand migration first, and deploy the application that uses it"
+            );
             report.at(up, statement, action.action.offset, what, help);
         }
     }

@@ -14,9 +14,28 @@ macro_rules! rules {
 }
 
 rules! {
+    // Every engine: what ratchet cannot read.
     invalid_file::InvalidFile,
     unparsed_statement::UnparsedStatement,
     unused_allow::UnusedAllow,
+    // Every engine: the shape of migrations (ratchet's own rules).
+    ddl_and_dml_in_one_migration::DdlAndDmlInOneMigration,
+    data_migration_without_verify::DataMigrationWithoutVerify,
+    update_or_delete_without_where::UpdateOrDeleteWithoutWhere,
+    unbatched_data_change::UnbatchedDataChange,
+    not_null_with_backfill::NotNullWithBackfill,
+    backfill_never_matches::BackfillNeverMatches,
+    contract_without_expand::ContractWithoutExpand,
+    down_migration_destroys_data::DownMigrationDestroysData,
+    down_does_not_undo_up::DownDoesNotUndoUp,
+    transaction_nesting::TransactionNesting,
+    // Every engine: drops and renames the running application still depends on.
+    ban_drop_table::BanDropTable,
+    ban_drop_column::BanDropColumn,
+    ban_drop_database::BanDropDatabase,
+    renaming_column::RenamingColumn,
+    renaming_table::RenamingTable,
+    // PostgreSQL: locks and rewrites.
     require_concurrent_index_creation::RequireConcurrentIndexCreation,
     require_concurrent_index_deletion::RequireConcurrentIndexDeletion,
     ban_concurrent_index_creation_in_transaction::BanConcurrentIndexCreationInTransaction,
@@ -28,36 +47,24 @@ rules! {
     changing_column_type::ChangingColumnType,
     adding_serial_primary_key_field::AddingSerialPrimaryKeyField,
     table_rewrite_maintenance::TableRewriteMaintenance,
-    mysql_alter_blocks_writes::MysqlAlterBlocksWrites,
-    mysql_missing_online_options::MysqlMissingOnlineOptions,
-    mysql_enum_rebuild::MysqlEnumRebuild,
-    mysql_add_foreign_key::MysqlAddForeignKey,
-    sqlite_alter_needs_rebuild::SqliteAlterNeedsRebuild,
-    sqlite_rebuild_pitfalls::SqliteRebuildPitfalls,
-    down_migration_destroys_data::DownMigrationDestroysData,
-    ddl_and_dml_in_one_migration::DdlAndDmlInOneMigration,
-    data_migration_without_verify::DataMigrationWithoutVerify,
-    update_or_delete_without_where::UpdateOrDeleteWithoutWhere,
-    unbatched_data_change::UnbatchedDataChange,
-    not_null_with_backfill::NotNullWithBackfill,
-    contract_without_expand::ContractWithoutExpand,
-    backfill_never_matches::BackfillNeverMatches,
-    down_does_not_undo_up::DownDoesNotUndoUp,
-    transaction_nesting::TransactionNesting,
-    ban_drop_table::BanDropTable,
-    ban_drop_column::BanDropColumn,
-    ban_drop_database::BanDropDatabase,
-    renaming_column::RenamingColumn,
-    renaming_table::RenamingTable,
     ban_truncate_cascade::BanTruncateCascade,
+    missing_lock_timeout::MissingLockTimeout,
+    lock_timeout_disabled::LockTimeoutDisabled,
+    // PostgreSQL (and MySQL): types that cost later.
     prefer_bigint_over_int::PreferBigintOverInt,
     prefer_bigint_over_smallint::PreferBigintOverSmallint,
     prefer_text_field::PreferTextField,
     prefer_timestamptz::PreferTimestamptz,
     ban_char_field::BanCharField,
     prefer_jsonb::PreferJsonb,
-    missing_lock_timeout::MissingLockTimeout,
-    lock_timeout_disabled::LockTimeoutDisabled,
+    // MySQL/MariaDB: online DDL.
+    mysql_alter_blocks_writes::MysqlAlterBlocksWrites,
+    mysql_missing_online_options::MysqlMissingOnlineOptions,
+    mysql_enum_rebuild::MysqlEnumRebuild,
+    mysql_add_foreign_key::MysqlAddForeignKey,
+    // SQLite: what ALTER TABLE cannot do.
+    sqlite_alter_needs_rebuild::SqliteAlterNeedsRebuild,
+    sqlite_rebuild_pitfalls::SqliteRebuildPitfalls,
 }
 
 /// Shared by the PostgreSQL lock rules.
