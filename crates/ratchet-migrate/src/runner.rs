@@ -218,15 +218,20 @@ impl<'a> Runner<'a> {
         if let Some(lint) = &options.lint {
             self.lint_gate(set, &steps, lint)?;
         }
-        let mut applied = Vec::new();
-        for step in &steps {
+        self.run_steps(set, &steps).await
+    }
+
+    /// Runs steps in order; returns the versions done.
+    async fn run_steps(&mut self, set: &MigrationSet, steps: &[Step]) -> Result<Vec<i64>> {
+        let mut done = Vec::new();
+        for step in steps {
             let migration = set.get(step.version).ok_or_else(|| {
                 Error::Usage(format!("migration {} vanished from the plan", step.version))
             })?;
             self.run_step(step, migration).await?;
-            applied.push(step.version);
+            done.push(step.version);
         }
-        Ok(applied)
+        Ok(done)
     }
 
     /// Lints the migrations about to be applied (judged against the schema every earlier
@@ -286,15 +291,7 @@ impl<'a> Runner<'a> {
             dialect,
             self.engine.server_version(),
         )?;
-        let mut rolled_back = Vec::new();
-        for step in &steps {
-            let migration = set.get(step.version).ok_or_else(|| {
-                Error::Usage(format!("migration {} vanished from the plan", step.version))
-            })?;
-            self.run_step(step, migration).await?;
-            rolled_back.push(step.version);
-        }
-        Ok(rolled_back)
+        self.run_steps(set, &steps).await
     }
 
     async fn set_lock_timeout(&mut self, timeout: Duration) -> Result<()> {

@@ -261,6 +261,99 @@ fn db_error(error: sqlx::Error, url_secrets: &[String], kind: DbErrorKind) -> Db
     DbError { message, kind }
 }
 
+/// Rows affected, which each driver reports in its own type.
+trait RowsAffected {
+    fn rows(&self) -> u64;
+}
+
+impl RowsAffected for sqlx::postgres::PgQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+
+impl RowsAffected for sqlx::mysql::MySqlQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+
+impl RowsAffected for sqlx::sqlite::SqliteQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+
+/// Runs one statement as written, through the simple (text) protocol, so that any
+/// statement runs the way the database's own client would run it.
+async fn run_execute<'c, DB>(
+    conn: impl sqlx::Executor<'c, Database = DB>,
+    sql: &str,
+) -> Result<u64, sqlx::Error>
+where
+    DB: sqlx::Database,
+    DB::QueryResult: RowsAffected,
+{
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    sqlx::raw_sql(sql)
+        .execute(conn)
+        .await
+        .map(|done| done.rows())
+}
+
+/// Runs one query as written (simple protocol: every value comes back as text).
+async fn run_query<'c, DB>(
+    conn: impl sqlx::Executor<'c, Database = DB>,
+    sql: &str,
+) -> Result<Vec<Row>, sqlx::Error>
+where
+    DB: sqlx::Database,
+    for<'r> Option<String>: sqlx::Decode<'r, DB>,
+    String: sqlx::Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    let rows = sqlx::raw_sql(sql).fetch_all(conn).await?;
+    Ok(rows.iter().map(row_as_text).collect())
+}
+
+/// Runs one statement with bound parameters (a prepared statement).
+async fn run_execute_with<'c, DB>(
+    conn: impl sqlx::Executor<'c, Database = DB>,
+    sql: &str,
+    params: &[Param],
+) -> Result<u64, sqlx::Error>
+where
+    DB: sqlx::Database,
+    DB::QueryResult: RowsAffected,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    bind(sqlx::query(sqlx::AssertSqlSafe(sql.to_string())), params)
+        .execute(conn)
+        .await
+        .map(|done| done.rows())
+}
+
+/// Binds ratchet's parameters to a query, on any of the three drivers.
+fn bind<'q, DB: sqlx::Database>(
+    mut query: sqlx::query::Query<'q, DB, DB::Arguments>,
+    params: &[Param],
+) -> sqlx::query::Query<'q, DB, DB::Arguments>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for param in params {
+        query = match param {
+            Param::Int(i) => query.bind(*i),
+            Param::Text(s) => query.bind(s.clone()),
+        };
+    }
+    query
+}
+
 /// Reads every column of a row as text, whatever its type.
 fn row_as_text<R>(row: &R) -> Row
 where

@@ -7,10 +7,7 @@ use async_trait::async_trait;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError};
 use sqlx::{AssertSqlSafe, Connection};
 
-use super::{
-    DbError, DbErrorKind, Engine, LockHolder, Param, Row, db_error, row_as_text,
-    with_connect_timeout,
-};
+use super::{DbError, DbErrorKind, Engine, LockHolder, Param, Row, db_error, with_connect_timeout};
 use crate::sql::Dialect;
 
 /// Where the holder of the migrator lock writes who it is: `GET_LOCK` itself cannot say.
@@ -75,19 +72,6 @@ impl MysqlEngine {
         };
         db_error(error, &self.secrets, kind)
     }
-
-    fn bind<'q>(
-        mut query: sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments>,
-        params: &[Param],
-    ) -> sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments> {
-        for param in params {
-            query = match param {
-                Param::Int(i) => query.bind(*i),
-                Param::Text(s) => query.bind(s.clone()),
-            };
-        }
-        query
-    }
 }
 
 /// `10.11.19-MariaDB-0+deb12u1` → 101119, `8.0.36` → 80036.
@@ -135,35 +119,25 @@ impl Engine for MysqlEngine {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql))
-            .execute(&mut self.conn)
+        super::run_execute(&mut self.conn, sql)
             .await
-        {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) => Err(self.error(e)),
-        }
+            .map_err(|e| self.error(e))
     }
 
     async fn query(&mut self, sql: &str) -> Result<Vec<Row>, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql))
-            .fetch_all(&mut self.conn)
+        super::run_query(&mut self.conn, sql)
             .await
-        {
-            Ok(rows) => Ok(rows.iter().map(row_as_text).collect()),
-            Err(e) => Err(self.error(e)),
-        }
+            .map_err(|e| self.error(e))
     }
 
     async fn execute_with(&mut self, sql: &str, params: &[Param]) -> Result<u64, DbError> {
-        let query = Self::bind(sqlx::query(AssertSqlSafe(sql.to_string())), params);
-        match query.execute(&mut self.conn).await {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) => Err(self.error(e)),
-        }
+        super::run_execute_with(&mut self.conn, sql, params)
+            .await
+            .map_err(|e| self.error(e))
     }
 
     async fn insert_returning_id(&mut self, sql: &str, params: &[Param]) -> Result<i64, DbError> {
-        let query = Self::bind(sqlx::query(AssertSqlSafe(sql.to_string())), params);
+        let query = super::bind(sqlx::query(AssertSqlSafe(sql.to_string())), params);
         match query.execute(&mut self.conn).await {
             Ok(done) => i64::try_from(done.last_insert_id()).map_err(|_| DbError {
                 message: "the ledger's id overflowed a signed 64-bit integer".into(),

@@ -7,10 +7,7 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AssertSqlSafe, Connection};
 
-use super::{
-    DbError, DbErrorKind, Engine, LockHolder, Param, Row, db_error, row_as_text,
-    with_connect_timeout,
-};
+use super::{DbError, DbErrorKind, Engine, LockHolder, Param, Row, db_error, with_connect_timeout};
 use crate::sql::Dialect;
 
 /// The advisory lock key, "RATCHET" in ASCII. Advisory locks are scoped to the current
@@ -61,19 +58,6 @@ impl PostgresEngine {
         };
         db_error(error, &self.secrets, kind)
     }
-
-    fn bind<'q>(
-        mut query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
-        params: &[Param],
-    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-        for param in params {
-            query = match param {
-                Param::Int(i) => query.bind(*i),
-                Param::Text(s) => query.bind(s.clone()),
-            };
-        }
-        query
-    }
 }
 
 fn first_value(rows: &[Row]) -> Option<&str> {
@@ -95,36 +79,26 @@ impl Engine for PostgresEngine {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql))
-            .execute(&mut self.conn)
+        super::run_execute(&mut self.conn, sql)
             .await
-        {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) => Err(self.error(e)),
-        }
+            .map_err(|e| self.error(e))
     }
 
     async fn query(&mut self, sql: &str) -> Result<Vec<Row>, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql))
-            .fetch_all(&mut self.conn)
+        super::run_query(&mut self.conn, sql)
             .await
-        {
-            Ok(rows) => Ok(rows.iter().map(row_as_text).collect()),
-            Err(e) => Err(self.error(e)),
-        }
+            .map_err(|e| self.error(e))
     }
 
     async fn execute_with(&mut self, sql: &str, params: &[Param]) -> Result<u64, DbError> {
-        let query = Self::bind(sqlx::query(AssertSqlSafe(sql.to_string())), params);
-        match query.execute(&mut self.conn).await {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) => Err(self.error(e)),
-        }
+        super::run_execute_with(&mut self.conn, sql, params)
+            .await
+            .map_err(|e| self.error(e))
     }
 
     async fn insert_returning_id(&mut self, sql: &str, params: &[Param]) -> Result<i64, DbError> {
         let sql = format!("{sql} RETURNING id");
-        let query = Self::bind(sqlx::query(AssertSqlSafe(sql)), params);
+        let query = super::bind(sqlx::query(AssertSqlSafe(sql)), params);
         match query.fetch_one(&mut self.conn).await {
             Ok(row) => sqlx::Row::try_get::<i64, _>(&row, 0).map_err(|e| self.error(e)),
             Err(e) => Err(self.error(e)),

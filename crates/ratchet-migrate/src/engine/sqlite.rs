@@ -10,10 +10,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, Connection};
 
-use super::{
-    DbError, DbErrorKind, Engine, LockHolder, Param, Row, db_error, row_as_text,
-    with_connect_timeout,
-};
+use super::{DbError, DbErrorKind, Engine, LockHolder, Param, Row, db_error, with_connect_timeout};
 use crate::sql::Dialect;
 
 /// A SQLite connection.
@@ -84,19 +81,6 @@ impl SqliteEngine {
         db_error(error, &[], kind)
     }
 
-    fn bind<'q>(
-        mut query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
-        params: &[Param],
-    ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-        for param in params {
-            query = match param {
-                Param::Int(i) => query.bind(*i),
-                Param::Text(s) => query.bind(s.clone()),
-            };
-        }
-        query
-    }
-
     fn lock_io_error(&self, action: &str, e: std::io::Error) -> DbError {
         DbError {
             message: format!(
@@ -126,35 +110,25 @@ impl Engine for SqliteEngine {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql))
-            .execute(&mut self.conn)
+        super::run_execute(&mut self.conn, sql)
             .await
-        {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) => Err(self.error(e)),
-        }
+            .map_err(|e| self.error(e))
     }
 
     async fn query(&mut self, sql: &str) -> Result<Vec<Row>, DbError> {
-        match sqlx::raw_sql(AssertSqlSafe(sql))
-            .fetch_all(&mut self.conn)
+        super::run_query(&mut self.conn, sql)
             .await
-        {
-            Ok(rows) => Ok(rows.iter().map(row_as_text).collect()),
-            Err(e) => Err(self.error(e)),
-        }
+            .map_err(|e| self.error(e))
     }
 
     async fn execute_with(&mut self, sql: &str, params: &[Param]) -> Result<u64, DbError> {
-        let query = Self::bind(sqlx::query(AssertSqlSafe(sql.to_string())), params);
-        match query.execute(&mut self.conn).await {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) => Err(self.error(e)),
-        }
+        super::run_execute_with(&mut self.conn, sql, params)
+            .await
+            .map_err(|e| self.error(e))
     }
 
     async fn insert_returning_id(&mut self, sql: &str, params: &[Param]) -> Result<i64, DbError> {
-        let query = Self::bind(sqlx::query(AssertSqlSafe(sql.to_string())), params);
+        let query = super::bind(sqlx::query(AssertSqlSafe(sql.to_string())), params);
         match query.execute(&mut self.conn).await {
             Ok(done) => Ok(done.last_insert_rowid()),
             Err(e) => Err(self.error(e)),
