@@ -163,6 +163,13 @@ pub struct DownArgs {
     /// Roll back every migration newer than this version (0: all of them).
     #[arg(long, value_name = "VERSION", value_parser = parse_version)]
     pub to: Option<i64>,
+    /// Roll back the migrations that depend on VERSION first.
+    #[arg(long)]
+    pub cascade: bool,
+    /// Destroy data the down files drop without saving it first; the reason is recorded
+    /// in the ledger.
+    #[arg(long, value_name = "REASON")]
+    pub accept_data_loss: Option<String>,
     /// Lock options.
     #[command(flatten)]
     pub lock: LockArgs,

@@ -153,6 +153,11 @@ pub enum Change {
         /// The row's note, recording the old one.
         note: String,
     },
+    /// A later forward migration undid this one (`ratchet revert`).
+    RevertedBy {
+        /// The version of the forward migration.
+        version: i64,
+    },
     /// `repair` cleared a failed row: it stops being live; its state stays `failed`.
     Cleared {
         /// The row's note, saying why.
@@ -463,6 +468,9 @@ pub async fn update(engine: &mut dyn Engine, id: i64, change: Change) -> Result<
             ("checksum", Value::Bound(Param::Text(checksum))),
             ("note", Value::Bound(Param::Text(note))),
         ],
+        Change::RevertedBy { version } => {
+            vec![("reverted_by", Value::Bound(Param::Int(version)))]
+        }
         Change::Cleared { note } => vec![
             ("rolled_back_at", Value::Now),
             ("rolled_back_by", Value::Bound(Param::Text(applied_by()))),

@@ -60,6 +60,17 @@ pub struct UpOptions {
     pub lint: Option<crate::lint::LintOptions>,
 }
 
+/// Options of `down`.
+#[derive(Debug, Clone, Default)]
+pub struct DownOptions {
+    /// The project's mode (forward-only refuses `down`).
+    pub mode: Mode,
+    /// Roll back the migrations that depend on the target first.
+    pub cascade: bool,
+    /// Destroy data without saving it first; the reason is recorded in the ledger.
+    pub accept_data_loss: Option<String>,
+}
+
 /// What `down` rolls back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DownTarget {

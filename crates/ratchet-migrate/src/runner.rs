@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use crate::config::{Mode, RunSettings};
+use crate::config::RunSettings;
 use crate::engine::{DbError, DbErrorKind, Engine, LockHolder};
 use crate::event::Event;
 use crate::ledger::{self, Change, NewRow, RowState};
-use crate::plan::{self, Direction, DownTarget, Step, UpOptions};
+use crate::plan::{self, Direction, DownOptions, DownTarget, Step, UpOptions};
 use crate::source::{Migration, MigrationSet, Script};
 use crate::sql::classify::{self, StatementKind, TransactionControl};
 use crate::sql::{Dialect, Statement};
@@ -24,6 +24,8 @@ pub struct Runner<'a> {
     pub(crate) engine: &'a mut dyn Engine,
     settings: RunSettings,
     events: &'a mut (dyn FnMut(Event) + Send),
+    /// The options of the `down` under way.
+    down: DownOptions,
 }
 
 /// The outcome of one migration's verify queries.
@@ -90,6 +92,7 @@ impl<'a> Runner<'a> {
             engine,
             settings,
             events,
+            down: DownOptions::default(),
         }
     }
 
@@ -100,15 +103,18 @@ impl<'a> Runner<'a> {
         self.unlock(result).await
     }
 
-    /// Rolls migrations back; returns the versions rolled back.
+    /// Rolls migrations back; returns the versions rolled back. A down script that
+    /// destroys data saves it first (see [`crate::guard`]) unless the options accept the
+    /// loss.
     pub async fn down(
         &mut self,
         set: &MigrationSet,
         target: DownTarget,
-        mode: Mode,
+        options: &DownOptions,
     ) -> Result<Vec<i64>> {
+        self.down = options.clone();
         self.lock().await?;
-        let result = self.down_locked(set, target, mode).await;
+        let result = self.down_locked(set, target).await;
         self.unlock(result).await
     }
 
@@ -272,12 +278,7 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    async fn down_locked(
-        &mut self,
-        set: &MigrationSet,
-        target: DownTarget,
-        mode: Mode,
-    ) -> Result<Vec<i64>> {
+    async fn down_locked(&mut self, set: &MigrationSet, target: DownTarget) -> Result<Vec<i64>> {
         ledger::ensure(self.engine).await?;
         self.set_lock_timeout(self.settings.ddl_lock_timeout)
             .await?;
@@ -287,7 +288,7 @@ impl<'a> Runner<'a> {
             set,
             &rows,
             target,
-            mode,
+            self.down.mode,
             dialect,
             self.engine.server_version(),
         )?;
@@ -384,6 +385,10 @@ impl<'a> Runner<'a> {
         migration: &Migration,
         started: Instant,
     ) -> Result<(), Failure> {
+        let guard_note = match step.direction {
+            Direction::Down => self.guard_down(step, migration).await?,
+            Direction::Up => None,
+        };
         for statement in &step.statements {
             self.execute(step, statement).await?;
         }
@@ -426,13 +431,51 @@ impl<'a> Runner<'a> {
                     },
                 )
                 .await?;
+                self.record_revert(migration).await?;
             }
             Direction::Down => {
                 let id = live_row(step)?;
-                ledger::update(self.engine, id, Change::RolledBack { note: None }).await?;
+                ledger::update(self.engine, id, Change::RolledBack { note: guard_note }).await?;
             }
         }
         Ok(())
+    }
+
+    /// Before a down script runs: saves the data it would destroy, or records the loss the
+    /// user accepted. Returns the note for the ledger row.
+    async fn guard_down(
+        &mut self,
+        step: &Step,
+        migration: &Migration,
+    ) -> Result<Option<String>, Failure> {
+        crate::guard::protect(self.engine, step, migration, &self.down)
+            .await
+            .map_err(Failure::Other)
+    }
+
+    /// A forward migration that reverts another (`-- ratchet:reverts V`) links V's live
+    /// ledger row to itself.
+    async fn record_revert(&mut self, migration: &Migration) -> Result<()> {
+        let Some(reverted) = migration.up.directives.reverts else {
+            return Ok(());
+        };
+        let rows = ledger::rows(self.engine).await?;
+        let Some(row) = rows.iter().find(|r| r.is_live() && r.version == reverted) else {
+            return Err(Error::Refused {
+                message: format!(
+                    "{} reverts migration {reverted}, which is not applied",
+                    migration.up.path.display()
+                ),
+            });
+        };
+        ledger::update(
+            self.engine,
+            row.id,
+            Change::RevertedBy {
+                version: migration.version,
+            },
+        )
+        .await
     }
 
     /// MySQL DDL and `no-transaction` scripts: each statement commits on its own, and the
@@ -475,6 +518,13 @@ impl<'a> Runner<'a> {
                 .await?;
                 id
             }
+        };
+        let guard_note = match step.direction {
+            Direction::Down => self
+                .guard_down(step, migration)
+                .await
+                .map_err(Failure::into_error)?,
+            Direction::Up => None,
         };
         let dialect = self.engine.dialect();
         let mut in_script_transaction = false;
@@ -558,9 +608,13 @@ impl<'a> Runner<'a> {
                 execution_time_ms: millis(started.elapsed()),
                 note: allow_note(migration),
             },
-            Direction::Down => Change::RolledBack { note: None },
+            Direction::Down => Change::RolledBack { note: guard_note },
         };
-        ledger::update(self.engine, id, done).await
+        ledger::update(self.engine, id, done).await?;
+        if step.direction == Direction::Up {
+            self.record_revert(migration).await?;
+        }
+        Ok(())
     }
 
     /// Runs one statement (retrying lock timeouts) and records its progress, in one

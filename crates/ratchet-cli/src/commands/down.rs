@@ -1,7 +1,7 @@
 //! `ratchet down`: roll back with down files, newest first.
 
 use ratchet_migrate::Result;
-use ratchet_migrate::plan::DownTarget;
+use ratchet_migrate::plan::{DownOptions, DownTarget};
 use ratchet_migrate::runner::Runner;
 use serde::Serialize;
 
@@ -31,7 +31,12 @@ pub async fn run(project: &Project, args: &DownArgs) -> Result<Outcome> {
         project.run_settings(&args.lock),
         &mut printer,
     );
-    let rolled_back = runner.down(&set, target, project.config.mode).await?;
+    let options = DownOptions {
+        mode: project.config.mode,
+        cascade: args.cascade,
+        accept_data_loss: args.accept_data_loss.clone(),
+    };
+    let rolled_back = runner.down(&set, target, &options).await?;
     if format == Format::Json {
         render::print_json(&RolledBackJson {
             rolled_back: &rolled_back,

@@ -2,10 +2,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ratchet_migrate::config::{Mode, RunSettings};
+use ratchet_migrate::config::RunSettings;
 use ratchet_migrate::engine::{self, Engine};
 use ratchet_migrate::event::Event;
-use ratchet_migrate::plan::{DownTarget, UpOptions};
+use ratchet_migrate::plan::{DownOptions, DownTarget, UpOptions};
 use ratchet_migrate::runner::Runner;
 use ratchet_migrate::source::{self, MigrationSet};
 use ratchet_migrate::sql::Dialect;
@@ -147,7 +147,7 @@ pub async fn down(db: &TestDb, folder: &Folder, target: DownTarget) -> Result<Ve
     let set = folder.set(engine.dialect());
     let mut sink = |_| {};
     let mut runner = Runner::new(engine.as_mut(), quick_settings(), &mut sink);
-    runner.down(&set, target, Mode::Reversible).await
+    runner.down(&set, target, &DownOptions::default()).await
 }
 
 pub fn message(result: Result<impl std::fmt::Debug>) -> String {
