@@ -86,6 +86,8 @@ pub enum Command {
     /// Adopt an existing database: record migrations up to VERSION as applied without
     /// running them.
     Baseline(BaselineArgs),
+    /// Put back data that a guarded rollback saved, once its table or column exists again.
+    Restore(RestoreArgs),
 }
 
 /// `ratchet new`.
@@ -206,6 +208,24 @@ pub struct BaselineArgs {
     /// Lock options.
     #[command(flatten)]
     pub lock: LockArgs,
+}
+
+/// `ratchet restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup's id, as `down` printed it and `ratchet history` lists it.
+    #[arg(value_name = "ID", value_parser = parse_backup_id)]
+    pub id: i64,
+    /// Lock options.
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+fn parse_backup_id(text: &str) -> Result<i64, String> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("`{text}` is not a backup id: `ratchet history` lists the backups"))
 }
 
 /// Versions are integers; leading zeros are not significant.

@@ -86,6 +86,23 @@ fn event_line(event: &Event) -> Option<String> {
             duration(*elapsed)
         ),
         Event::Notice(message) => format!("note: {message}"),
+        Event::BackupTaken {
+            id,
+            version,
+            source,
+            backup_table,
+            rows,
+            with_rollback,
+        } => format!(
+            "saved {source} ({rows} row{}) to {backup_table} before rolling back {version}{}; \
+             restore with `ratchet restore {id}`",
+            if *rows == 1 { "" } else { "s" },
+            if *with_rollback {
+                ", in the rollback's transaction"
+            } else {
+                ", committed first"
+            }
+        ),
         _ => return None,
     })
 }

@@ -70,4 +70,20 @@ pub enum Event {
     },
     /// A notice for the user (how a step runs, what was absorbed, what was skipped).
     Notice(String),
+    /// A guarded rollback copied data its down script is about to destroy.
+    BackupTaken {
+        /// The backup's id (`ratchet restore <id>`).
+        id: i64,
+        /// The migration being rolled back.
+        version: i64,
+        /// What was saved, for people (`orders.priority`, `table orders`).
+        source: String,
+        /// The copy (`ratchet_backup.b1_orders_priority`).
+        backup_table: String,
+        /// Rows copied.
+        rows: i64,
+        /// Whether the copy commits (or rolls back) with the rollback; `false` when it
+        /// committed before the down statements ran (MySQL, no-transaction scripts).
+        with_rollback: bool,
+    },
 }

@@ -20,6 +20,7 @@
 //! }
 //! ```
 
+pub mod backups;
 pub mod config;
 pub mod engine;
 mod error;
@@ -29,6 +30,7 @@ pub mod ledger;
 pub mod lint;
 pub mod plan;
 pub mod repair;
+pub mod restore;
 pub mod runner;
 pub mod source;
 pub mod sql;

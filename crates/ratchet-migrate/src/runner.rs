@@ -26,6 +26,8 @@ pub struct Runner<'a> {
     events: &'a mut (dyn FnMut(Event) + Send),
     /// The options of the `down` under way.
     down: DownOptions,
+    /// What the down steps under way destroy (see [`crate::guard`]).
+    guard: crate::guard::Guard,
 }
 
 /// The outcome of one migration's verify queries.
@@ -93,6 +95,7 @@ impl<'a> Runner<'a> {
             settings,
             events,
             down: DownOptions::default(),
+            guard: crate::guard::Guard::default(),
         }
     }
 
@@ -292,6 +295,7 @@ impl<'a> Runner<'a> {
             dialect,
             self.engine.server_version(),
         )?;
+        self.guard = crate::guard::Guard::prepare(set, &steps, dialect, self.engine.versions());
         self.run_steps(set, &steps).await
     }
 
@@ -386,7 +390,7 @@ impl<'a> Runner<'a> {
         started: Instant,
     ) -> Result<(), Failure> {
         let guard_note = match step.direction {
-            Direction::Down => self.guard_down(step, migration).await?,
+            Direction::Down => self.guard_down(step).await?,
             Direction::Up => None,
         };
         for statement in &step.statements {
@@ -443,12 +447,9 @@ impl<'a> Runner<'a> {
 
     /// Before a down script runs: saves the data it would destroy, or records the loss the
     /// user accepted. Returns the note for the ledger row.
-    async fn guard_down(
-        &mut self,
-        step: &Step,
-        migration: &Migration,
-    ) -> Result<Option<String>, Failure> {
-        crate::guard::protect(self.engine, step, migration, &self.down)
+    async fn guard_down(&mut self, step: &Step) -> Result<Option<String>, Failure> {
+        self.guard
+            .protect(self.engine, step, &self.down, self.events)
             .await
             .map_err(Failure::Other)
     }
@@ -488,6 +489,11 @@ impl<'a> Runner<'a> {
         started: Instant,
     ) -> Result<()> {
         let total = step.statements.len();
+        // Before the ledger says the rollback is under way: a refusal changes nothing.
+        let guard_note = match step.direction {
+            Direction::Down => self.guard_down(step).await.map_err(Failure::into_error)?,
+            Direction::Up => None,
+        };
         let id = match step.direction {
             Direction::Up => {
                 let kind = kind_of(migration, self.engine.dialect());
@@ -518,13 +524,6 @@ impl<'a> Runner<'a> {
                 .await?;
                 id
             }
-        };
-        let guard_note = match step.direction {
-            Direction::Down => self
-                .guard_down(step, migration)
-                .await
-                .map_err(Failure::into_error)?,
-            Direction::Up => None,
         };
         let dialect = self.engine.dialect();
         let mut in_script_transaction = false;

@@ -1,5 +1,6 @@
 //! `ratchet history`: the ledger, every row, in the order written.
 
+use ratchet_migrate::backups::{self, Backup};
 use ratchet_migrate::{Result, ledger};
 use serde::Serialize;
 
@@ -11,14 +12,20 @@ use crate::render;
 #[derive(Serialize)]
 struct HistoryJson<'a> {
     entries: &'a [ledger::LedgerRow],
+    /// Copies that guarded rollbacks took (`ratchet restore <id>`).
+    backups: &'a [Backup],
 }
 
 pub async fn run(project: &Project) -> Result<Outcome> {
     let format = project.output("history", &[Format::Human, Format::Json])?;
     let mut engine = project.connect().await?;
     let entries = ledger::rows(engine.as_mut()).await?;
+    let backups = backups::list(engine.as_mut()).await?;
     if format == Format::Json {
-        render::print_json(&HistoryJson { entries: &entries })?;
+        render::print_json(&HistoryJson {
+            entries: &entries,
+            backups: &backups,
+        })?;
         return Ok(Outcome::Ok);
     }
     if entries.is_empty() {
@@ -76,5 +83,42 @@ pub async fn run(project: &Project) -> Result<Outcome> {
             );
         }
     }
+    if !backups.is_empty() {
+        println!("\nbackups taken before rollbacks (`ratchet restore <id>` puts one back):");
+        println!("{}", backups_table(&backups));
+    }
     Ok(Outcome::Ok)
+}
+
+fn backups_table(backups: &[Backup]) -> String {
+    let rows = backups
+        .iter()
+        .map(|b| {
+            let restored = match (&b.restored_at, &b.restored_by) {
+                (Some(at), by) => format!(
+                    "{at} by {} ({} rows)",
+                    by.as_deref().unwrap_or("?"),
+                    b.restored_rows.unwrap_or(0)
+                ),
+                _ => String::new(),
+            };
+            vec![
+                b.id.to_string(),
+                b.version.to_string(),
+                b.kind.as_str().to_string(),
+                b.source(),
+                b.backup_table.clone(),
+                b.rows
+                    .map_or_else(|| "incomplete".to_string(), |r| r.to_string()),
+                format!("{} by {}", b.created_at, b.created_by),
+                restored,
+            ]
+        })
+        .collect();
+    render::table(
+        &[
+            "ID", "VERSION", "KIND", "SOURCE", "BACKUP", "ROWS", "TAKEN", "RESTORED",
+        ],
+        rows,
+    )
 }

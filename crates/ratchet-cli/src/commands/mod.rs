@@ -9,6 +9,7 @@ mod lint;
 mod new;
 mod plan;
 mod repair;
+mod restore;
 mod rule;
 mod status;
 mod up;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Verify(args) => verify::run(&project, &args).await,
         Command::Repair(args) => repair::run(&project, &args).await,
         Command::Baseline(args) => baseline::run(&project, &args).await,
+        Command::Restore(args) => restore::run(&project, &args).await,
     }
 }
 

@@ -4,6 +4,7 @@
 mod support;
 
 mod errors;
+mod guard;
 mod lint;
 mod locking;
 mod quick_start;

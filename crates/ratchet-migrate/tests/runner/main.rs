@@ -5,6 +5,7 @@
 mod support;
 
 mod failures;
+mod guard;
 mod ledger_ops;
 mod locking;
 mod round_trip;
