@@ -223,10 +223,7 @@ impl Guard {
             match finding {
                 Finding::Real(save) => {
                     if let Some(covered) = saves.covered_by(save) {
-                        lines.push(format!(
-                            "{} is in the copy of table {covered} above",
-                            save.label
-                        ));
+                        lines.push(format!("{} is in the copy of table {covered}", save.label));
                         continue;
                     }
                     if !saves.take_first(save) {

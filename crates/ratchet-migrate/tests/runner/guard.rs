@@ -21,6 +21,9 @@ engine_tests!(
     dropped_table_is_saved_whole_and_restored,
     failing_down_keeps_no_backup_where_the_engine_allows,
     narrowing_type_change_saves_key_and_column,
+    inexact_delete_copies_the_whole_small_table,
+    no_transaction_down_commits_the_copy_first,
+    one_copy_of_a_table_covers_its_columns,
 );
 
 const BACKFILL: i64 = 20261101090400;
@@ -531,6 +534,174 @@ async fn narrowing_type_change_saves_key_and_column(kind: Kind) {
             vec![Some("a".into()), Some("12.34".into())],
             vec![Some("b".into()), None],
             vec![Some("c".into()), Some("7.50".into())],
+        ]
+    );
+}
+
+/// A DELETE whose condition cannot be reused as it is (here: RETURNING) copies its whole
+/// table, which is small, and says so.
+async fn inexact_delete_copies_the_whole_small_table(kind: Kind) {
+    let Some(db) = TestDb::of(kind) else { return };
+    let folder = Folder::new(&[
+        (
+            "1_tags.up.sql",
+            "CREATE TABLE tags (id INT PRIMARY KEY, label VARCHAR(20));",
+        ),
+        (
+            "2_more.up.sql",
+            "-- ratchet:allow data-migration-without-verify -- test\n\
+             INSERT INTO tags (id, label) VALUES (2, 'b'), (3, 'c');",
+        ),
+        (
+            "2_more.down.sql",
+            "DELETE FROM tags WHERE id > 1 RETURNING id;",
+        ),
+    ]);
+    up(&db, &folder).await.unwrap();
+    db.execute("INSERT INTO tags (id, label) VALUES (1, 'a')");
+    down(&db, &folder, DownTarget::Last).await.unwrap();
+    assert_eq!(db.scalar("SELECT count(*) FROM tags").as_deref(), Some("1"));
+    let backup = backup_rows(&db).await.remove(0);
+    assert_eq!(backup.kind, BackupKind::Rows);
+    assert_eq!(backup.rows, Some(3), "the whole table");
+    let note = rollback_note(&db, 2).await;
+    assert!(
+        note.contains("saved all of tags (ratchet cannot reuse the DELETE's condition exactly"),
+        "{note}"
+    );
+    let restored = restore_backup(&db, backup.id).await.unwrap();
+    assert_eq!((restored.rows_restored, restored.rows_skipped), (2, 1));
+    assert_eq!(db.scalar("SELECT count(*) FROM tags").as_deref(), Some("3"));
+}
+
+/// A down script without a transaction cannot take its copy inside one: the copy commits
+/// first, and the note says so.
+async fn no_transaction_down_commits_the_copy_first(kind: Kind) {
+    let Some(db) = TestDb::of(kind) else { return };
+    let folder = Folder::new(&[
+        (
+            "1_notes.up.sql",
+            "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(50));",
+        ),
+        (
+            "2_mood.up.sql",
+            "ALTER TABLE notes ADD COLUMN mood VARCHAR(10);",
+        ),
+        (
+            "2_mood.down.sql",
+            "-- ratchet:no-transaction\nALTER TABLE notes DROP COLUMN mood;",
+        ),
+    ]);
+    up(&db, &folder).await.unwrap();
+    db.execute("INSERT INTO notes (id, body, mood) VALUES (1, 'hi', 'happy')");
+    let events = Events::default();
+    down_with(
+        &db,
+        &folder,
+        DownTarget::Last,
+        &DownOptions::default(),
+        &events,
+    )
+    .await
+    .unwrap();
+    let backup = backup_rows(&db).await.remove(0);
+    assert!(backup.note.as_deref().unwrap().contains("committed before"));
+    let note = rollback_note(&db, 2).await;
+    let expected = match kind {
+        Kind::Mysql => "the backups committed before the down statements ran: MySQL commits",
+        _ => {
+            "the backups committed before the down statements ran: this down script runs \
+              without a transaction"
+        }
+    };
+    assert!(note.contains(expected), "{note}");
+    assert!(events.all().iter().any(|e| matches!(
+        e,
+        Event::BackupTaken {
+            with_rollback: false,
+            ..
+        }
+    )));
+    assert_eq!(
+        copy_rows(&db, &backup),
+        [vec![Some("1".into()), Some("happy".into())]]
+    );
+}
+
+/// A script that overwrites a column and then drops its table takes one copy: the whole
+/// table, taken before either statement runs.
+async fn one_copy_of_a_table_covers_its_columns(kind: Kind) {
+    let Some(db) = TestDb::of(kind) else { return };
+    let folder = Folder::new(&[
+        (
+            "1_tags.up.sql",
+            "CREATE TABLE tags (id INT PRIMARY KEY, label VARCHAR(20));",
+        ),
+        (
+            "1_tags.down.sql",
+            "UPDATE tags SET label = NULL;\nDROP TABLE tags;",
+        ),
+    ]);
+    up(&db, &folder).await.unwrap();
+    db.execute("INSERT INTO tags (id, label) VALUES (1, 'a')");
+    down(&db, &folder, DownTarget::Last).await.unwrap();
+    let saved = backup_rows(&db).await;
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert_eq!(saved[0].kind, BackupKind::Table);
+    assert_eq!(
+        copy_rows(&db, &saved[0]),
+        [vec![Some("1".into()), Some("a".into())]]
+    );
+    let note = rollback_note(&db, 1).await;
+    assert!(
+        note.contains("tags.label is in the copy of table tags"),
+        "{note}"
+    );
+}
+
+/// SQLite's table rebuild (create, copy, drop, rename) loses the columns the new table
+/// leaves out: those are saved, not the whole table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_rebuild_saves_the_column_it_leaves_out() {
+    let db = TestDb::sqlite();
+    let folder = Folder::new(&[
+        (
+            "1_orders.up.sql",
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL);",
+        ),
+        (
+            "2_priority.up.sql",
+            "ALTER TABLE orders ADD COLUMN priority TEXT;",
+        ),
+        (
+            "2_priority.down.sql",
+            "CREATE TABLE orders_new (id INTEGER PRIMARY KEY, customer TEXT NOT NULL);\n\
+             INSERT INTO orders_new (id, customer) SELECT id, customer FROM orders;\n\
+             DROP TABLE orders;\n\
+             ALTER TABLE orders_new RENAME TO orders;",
+        ),
+    ]);
+    up(&db, &folder).await.unwrap();
+    db.execute("INSERT INTO orders VALUES (1, 'Ada', 'high'), (2, 'Grace', NULL)");
+    down(&db, &folder, DownTarget::Last).await.unwrap();
+    assert_eq!(db.columns("orders"), ["id", "customer"]);
+    let saved = backup_rows(&db).await;
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert_eq!(saved[0].source(), "orders.priority");
+    assert_eq!(saved[0].rows, Some(1));
+    up(&db, &folder).await.unwrap();
+    assert_eq!(
+        restore_backup(&db, saved[0].id)
+            .await
+            .unwrap()
+            .rows_restored,
+        1
+    );
+    assert_eq!(
+        db.rows("SELECT id, priority FROM orders ORDER BY id"),
+        [
+            vec![Some("1".into()), Some("high".into())],
+            vec![Some("2".into()), None]
         ]
     );
 }
