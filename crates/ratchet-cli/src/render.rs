@@ -86,6 +86,30 @@ fn event_line(event: &Event) -> Option<String> {
             duration(*elapsed)
         ),
         Event::Notice(message) => format!("note: {message}"),
+        Event::SnapshotSaved {
+            version,
+            direction,
+            reason,
+            path,
+            pg_dump,
+            pg_dump_skipped,
+        } => {
+            let mut line = format!(
+                "saved a schema snapshot before {} {version} ({reason}): {}",
+                match direction {
+                    Direction::Up => "applying",
+                    Direction::Down => "rolling back",
+                },
+                path.display()
+            );
+            if let Some(dump) = pg_dump {
+                line.push_str(&format!("\n  pg_dump --schema-only: {}", dump.display()));
+            }
+            if let Some(why) = pg_dump_skipped {
+                line.push_str(&format!("\n  no pg_dump file: {why}"));
+            }
+            line
+        }
         _ => return None,
     })
 }

@@ -70,4 +70,22 @@ pub enum Event {
     },
     /// A notice for the user (how a step runs, what was absorbed, what was skipped).
     Notice(String),
+    /// A schema snapshot was saved before a migration that destroys data or rewrites a
+    /// table (see [`crate::snapshot`]).
+    SnapshotSaved {
+        /// The migration's version.
+        version: i64,
+        /// Up or down.
+        direction: Direction,
+        /// What makes the step risky (its first destructive or rewriting statement).
+        reason: String,
+        /// The snapshot file.
+        path: PathBuf,
+        /// The `pg_dump --schema-only` file beside it, when one was written.
+        pg_dump: Option<PathBuf>,
+        /// Why there is no `pg_dump` file, on PostgreSQL.
+        pg_dump_skipped: Option<String>,
+    },
+    /// `check-rollbacks` finished checking one migration.
+    RollbackChecked(crate::check_rollbacks::MigrationCheck),
 }

@@ -20,6 +20,7 @@
 //! }
 //! ```
 
+pub mod check_rollbacks;
 pub mod config;
 pub mod engine;
 mod error;
@@ -30,6 +31,7 @@ pub mod lint;
 pub mod plan;
 pub mod repair;
 pub mod runner;
+pub mod snapshot;
 pub mod source;
 pub mod sql;
 pub mod status;

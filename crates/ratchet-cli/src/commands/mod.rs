@@ -2,6 +2,7 @@
 //! its migrations and the database connection.
 
 mod baseline;
+mod check_rollbacks;
 mod down;
 mod history;
 mod init;
@@ -10,6 +11,7 @@ mod new;
 mod plan;
 mod repair;
 mod rule;
+mod snapshot;
 mod status;
 mod up;
 mod verify;
@@ -18,6 +20,7 @@ use std::path::Path;
 
 use ratchet_migrate::config::{Config, RunSettings};
 use ratchet_migrate::engine::{self, Engine};
+use ratchet_migrate::snapshot::SnapshotSettings;
 use ratchet_migrate::source::{self, MigrationSet};
 use ratchet_migrate::sql::Dialect;
 use ratchet_migrate::{Error, Result};
@@ -43,6 +46,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Verify(args) => verify::run(&project, &args).await,
         Command::Repair(args) => repair::run(&project, &args).await,
         Command::Baseline(args) => baseline::run(&project, &args).await,
+        Command::Snapshot(args) => snapshot::run(&project, &args).await,
+        Command::CheckRollbacks => check_rollbacks::run(&project).await,
     }
 }
 
@@ -88,6 +93,14 @@ impl Project {
             settings.lock_timeout = timeout;
         }
         settings
+    }
+
+    /// Where `up` and `down` save schema snapshots before risky migrations.
+    pub fn snapshot_settings(&self) -> Result<SnapshotSettings> {
+        Ok(SnapshotSettings {
+            dir: self.config.snapshots_dir.clone(),
+            url: Some(self.url()?),
+        })
     }
 
     /// The output format, refused when the command does not have it.

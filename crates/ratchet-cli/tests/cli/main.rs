@@ -7,4 +7,6 @@ mod errors;
 mod lint;
 mod locking;
 mod quick_start;
+mod rollback_checks;
 mod scaffolding;
+mod schema_snapshots;

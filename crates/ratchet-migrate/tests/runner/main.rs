@@ -7,5 +7,7 @@ mod support;
 mod failures;
 mod ledger_ops;
 mod locking;
+mod rollback_checks;
 mod round_trip;
+mod schema_snapshots;
 mod tls;
