@@ -323,7 +323,7 @@ impl Scratch {
             });
         }
         let name = scratch_name();
-        let mut server = engine::connect(url).await?;
+        let (mut server, server_url) = connect_to_server(url, dialect).await?;
         server
             .execute(&format!("CREATE DATABASE {name}"))
             .await
@@ -337,8 +337,8 @@ impl Scratch {
             })?;
         Ok(Scratch {
             dialect,
-            server_url: url.to_string(),
-            url: with_database(url, &name),
+            url: with_database(&server_url, &name),
+            server_url,
             name,
             folder: None,
         })
@@ -380,6 +380,25 @@ impl Scratch {
                 Err(e) => return Err(failed(e.message)),
             }
         }
+    }
+}
+
+/// A connection to the server of `url` and the URL that made it: the configured database,
+/// or, when that one does not exist (yet), a database every server has (PostgreSQL's
+/// `postgres`, MySQL's `information_schema`).
+async fn connect_to_server(url: &str, dialect: Dialect) -> Result<(Box<dyn Engine>, String)> {
+    let error = match engine::connect(url).await {
+        Ok(server) => return Ok((server, url.to_string())),
+        Err(error) => error,
+    };
+    let fallback = match dialect {
+        Dialect::Postgres => with_database(url, "postgres"),
+        Dialect::Mysql => with_database(url, "information_schema"),
+        Dialect::Sqlite => return Err(error),
+    };
+    match engine::connect(&fallback).await {
+        Ok(server) => Ok((server, fallback)),
+        Err(_) => Err(error),
     }
 }
 

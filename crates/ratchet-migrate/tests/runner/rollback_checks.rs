@@ -12,6 +12,7 @@ engine_tests!(
     every_kind_of_broken_rollback_is_caught,
     a_sound_project_passes,
     scratch_database_is_dropped_when_an_up_fails,
+    the_configured_database_need_not_exist,
 );
 
 /// Runs the check beside `db` and asserts that the scratch database is gone.
@@ -202,6 +203,21 @@ async fn scratch_database_is_dropped_when_an_up_fails(kind: Kind) {
         ]
     );
     assert!(report.migrations[1].detail.contains("2_broken.up.sql:1"));
+}
+
+async fn the_configured_database_need_not_exist(kind: Kind) {
+    if kind == Kind::Sqlite {
+        return;
+    }
+    let Some(db) = TestDb::of(kind) else { return };
+    let url = db.missing_database_url();
+    let set = Folder::shop().set(dialect(kind));
+    let mut sink = |_| {};
+    let report = check_rollbacks(&url, &set, quick_settings(), Mode::Reversible, &mut sink)
+        .await
+        .unwrap();
+    assert!(!report.failed(), "{report:#?}");
+    assert_scratch_gone(&db, &report.scratch_database);
 }
 
 #[tokio::test]
