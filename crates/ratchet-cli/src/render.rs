@@ -247,15 +247,21 @@ pub fn findings_summary(findings: &[Finding]) -> String {
     }
 }
 
+/// A GitHub Actions workflow command's message, escaped (`%`, CR and LF).
+pub fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A GitHub Actions workflow command's property value, escaped (also `:` and `,`).
+pub fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// GitHub Actions workflow commands, one line per finding.
 pub fn findings_github(findings: &[Finding]) -> String {
-    // Workflow commands: `%`, CR and LF are escaped in data; `:` and `,` too in properties.
-    let data = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
-    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let (data, property) = (github_data, github_property);
     let mut out = String::new();
     for f in findings.iter().filter(|f| f.allowed.is_none()) {
         let command = match f.severity {

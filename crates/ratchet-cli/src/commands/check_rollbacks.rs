@@ -88,18 +88,12 @@ fn summary(report: &Report) -> String {
              runs again"
         )
     } else {
-        format!("{failed} of {total} migration(s) failed the rollback check")
+        format!("{failed} of {total} migration(s) did not pass the rollback check")
     }
 }
 
 /// GitHub Actions workflow commands: an error on the file at fault for each failure.
 fn github(report: &Report) -> String {
-    let data = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
-    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for check in report.migrations.iter().filter(|m| m.result.is_failure()) {
         let command = if check.result == CheckResult::NotChecked {
@@ -109,12 +103,12 @@ fn github(report: &Report) -> String {
         };
         out.push_str(&format!(
             "::{command} file={},title={}::{}\n",
-            property(&check.file.display().to_string()),
-            property(&format!(
+            render::github_property(&check.file.display().to_string()),
+            render::github_property(&format!(
                 "ratchet check-rollbacks: {}",
                 check.result.as_str()
             )),
-            data(&message(check))
+            render::github_data(&message(check))
         ));
     }
     out.push_str(&summary(report));

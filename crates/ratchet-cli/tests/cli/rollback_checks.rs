@@ -122,7 +122,10 @@ fn github_output_annotates_the_file_at_fault() {
         ),
         "{out}"
     );
-    assert_eq!(lines[2], "2 of 3 migration(s) failed the rollback check");
+    assert_eq!(
+        lines[2],
+        "2 of 3 migration(s) did not pass the rollback check"
+    );
 }
 
 #[test]

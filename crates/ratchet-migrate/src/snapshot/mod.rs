@@ -178,6 +178,19 @@ impl ConstraintKind {
     }
 }
 
+impl Table {
+    /// A table with no columns, constraints or indexes yet.
+    fn new(name: String, attributes: Vec<String>) -> Table {
+        Table {
+            name,
+            attributes,
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            indexes: Vec::new(),
+        }
+    }
+}
+
 /// An index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
@@ -669,12 +682,12 @@ fn flag(row: &Row, index: usize) -> bool {
     )
 }
 
-/// The catalog query failed: which one, for the message.
-fn query_error(what: &str, error: DbError) -> DbError {
-    DbError {
+/// Runs a catalog query; an error says what was being read.
+async fn run(engine: &mut dyn Engine, what: &str, sql: &str) -> Result<Vec<Row>, DbError> {
+    engine.query(sql).await.map_err(|error| DbError {
         message: format!("reading {what}: {}", error.message),
         kind: error.kind,
-    }
+    })
 }
 
 #[cfg(test)]

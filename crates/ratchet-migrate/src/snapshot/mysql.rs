@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::{
     Column, Constraint, ConstraintKind, EnumType, Index, Routine, Snapshot, Table, Trigger, View,
-    first_value, is_own_table, optional, query_error, text,
+    first_value, is_own_table, optional, run, text,
 };
 use crate::engine::{DbError, Engine, Row};
 use crate::sql::Dialect;
@@ -41,16 +41,7 @@ pub(super) async fn introspect(engine: &mut dyn Engine) -> Result<Snapshot, DbEr
         if text(&row, 1) == "SYSTEM VERSIONED" {
             attributes.push("system versioned".to_string());
         }
-        tables.insert(
-            name.clone(),
-            Table {
-                name,
-                attributes,
-                columns: Vec::new(),
-                constraints: Vec::new(),
-                indexes: Vec::new(),
-            },
-        );
+        tables.insert(name.clone(), Table::new(name, attributes));
     }
 
     let rows = run(
@@ -439,10 +430,6 @@ fn enum_values(column_type: &str) -> Vec<String> {
         values.push(value);
     }
     values
-}
-
-async fn run(engine: &mut dyn Engine, what: &str, sql: &str) -> Result<Vec<Row>, DbError> {
-    engine.query(sql).await.map_err(|e| query_error(what, e))
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use super::{
     Column, Constraint, ConstraintKind, EnumType, Index, Routine, Sequence, Snapshot, Table,
-    Trigger, View, flag, is_own_table, list, optional, query_error, text,
+    Trigger, View, flag, is_own_table, list, optional, run, text,
 };
-use crate::engine::{DbError, Engine, Row};
+use crate::engine::{DbError, Engine};
 use crate::sql::Dialect;
 
 /// The user's schemas: not PostgreSQL's own (`pg_*`, `information_schema`), not the one
@@ -65,16 +65,7 @@ pub(super) async fn introspect(engine: &mut dyn Engine) -> Result<Snapshot, DbEr
             attributes.push(format!("partition of {parent}"));
         }
         let name = text(&row, 1);
-        tables.insert(
-            name.clone(),
-            Table {
-                name,
-                attributes,
-                columns: Vec::new(),
-                constraints: Vec::new(),
-                indexes: Vec::new(),
-            },
-        );
+        tables.insert(name.clone(), Table::new(name, attributes));
     }
 
     let generated = if version >= 120_000 {
@@ -442,8 +433,4 @@ fn action(code: &str) -> String {
         _ => "no action",
     }
     .to_string()
-}
-
-async fn run(engine: &mut dyn Engine, what: &str, sql: &str) -> Result<Vec<Row>, DbError> {
-    engine.query(sql).await.map_err(|e| query_error(what, e))
 }

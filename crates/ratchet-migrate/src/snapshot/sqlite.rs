@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::{
     Column, Constraint, ConstraintKind, Index, Snapshot, Table, Trigger, View, collapse_whitespace,
-    flag, is_own_table, optional, query_error, text,
+    flag, is_own_table, optional, run, text,
 };
 use crate::engine::{DbError, Engine, Row};
 use crate::sql::Dialect;
@@ -54,13 +54,7 @@ pub(super) async fn introspect(engine: &mut dyn Engine) -> Result<Snapshot, DbEr
             attributes.push("strict".to_string());
         }
         let definition = TableDefinition::read(&sql_of("table", &name));
-        let mut table = Table {
-            name: name.clone(),
-            attributes,
-            columns: Vec::new(),
-            constraints: Vec::new(),
-            indexes: Vec::new(),
-        };
+        let mut table = Table::new(name.clone(), attributes);
         for (check_name, expression) in &definition.checks {
             table.constraints.push(Constraint {
                 kind: ConstraintKind::Check {
@@ -513,10 +507,6 @@ fn view_query(sql: &str) -> String {
         }
     }
     collapse_whitespace(sql, Dialect::Sqlite)
-}
-
-async fn run(engine: &mut dyn Engine, what: &str, sql: &str) -> Result<Vec<Row>, DbError> {
-    engine.query(sql).await.map_err(|e| query_error(what, e))
 }
 
 #[cfg(test)]
