@@ -43,7 +43,7 @@ pub enum Format {
     Human,
     /// For programs; the shapes are stable.
     Json,
-    /// GitHub Actions workflow annotations (`lint`).
+    /// GitHub Actions workflow annotations (`lint`, `check-rollbacks`).
     Github,
     /// SARIF 2.1.0, for code-scanning tools (`lint`).
     Sarif,
@@ -88,6 +88,11 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Put back data that a guarded rollback saved, once its table or column exists again.
     Restore(RestoreArgs),
+    /// Print the schema as deterministic, diffable text (or write it, with pg_dump beside it).
+    Snapshot(SnapshotArgs),
+    /// On a scratch database: up, down and up again for each migration; the schema must
+    /// round-trip.
+    CheckRollbacks,
 }
 
 /// `ratchet new`.
@@ -226,6 +231,15 @@ fn parse_backup_id(text: &str) -> Result<i64, String> {
         .ok()
         .filter(|v| *v > 0)
         .ok_or_else(|| format!("`{text}` is not a backup id: `ratchet history` lists the backups"))
+}
+
+/// `ratchet snapshot`.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Write the snapshot to FILE instead of printing it; on PostgreSQL also write
+    /// `pg_dump --schema-only` to FILE.pg_dump.sql when a compatible pg_dump is on PATH.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Versions are integers; leading zeros are not significant.

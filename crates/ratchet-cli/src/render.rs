@@ -103,6 +103,30 @@ fn event_line(event: &Event) -> Option<String> {
                 ", committed first"
             }
         ),
+        Event::SnapshotSaved {
+            version,
+            direction,
+            reason,
+            path,
+            pg_dump,
+            pg_dump_skipped,
+        } => {
+            let mut line = format!(
+                "saved a schema snapshot before {} {version} ({reason}): {}",
+                match direction {
+                    Direction::Up => "applying",
+                    Direction::Down => "rolling back",
+                },
+                path.display()
+            );
+            if let Some(dump) = pg_dump {
+                line.push_str(&format!("\n  pg_dump --schema-only: {}", dump.display()));
+            }
+            if let Some(why) = pg_dump_skipped {
+                line.push_str(&format!("\n  no pg_dump file: {why}"));
+            }
+            line
+        }
         _ => return None,
     })
 }
@@ -240,15 +264,21 @@ pub fn findings_summary(findings: &[Finding]) -> String {
     }
 }
 
+/// A GitHub Actions workflow command's message, escaped (`%`, CR and LF).
+pub fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A GitHub Actions workflow command's property value, escaped (also `:` and `,`).
+pub fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// GitHub Actions workflow commands, one line per finding.
 pub fn findings_github(findings: &[Finding]) -> String {
-    // Workflow commands: `%`, CR and LF are escaped in data; `:` and `,` too in properties.
-    let data = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
-    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let (data, property) = (github_data, github_property);
     let mut out = String::new();
     for f in findings.iter().filter(|f| f.allowed.is_none()) {
         let command = match f.severity {

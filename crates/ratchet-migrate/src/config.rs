@@ -17,6 +17,9 @@
 //! [lint]
 //! start_after = 20261101090000
 //!
+//! [snapshots]
+//! dir = ".ratchet/snapshots"    # schema snapshots saved before risky migrations
+//!
 //! [targets.green]
 //! url = "postgres://..."
 //! ```
@@ -69,7 +72,13 @@ pub struct Config {
     pub lint: LintSettings,
     /// `[targets.<name>] url`, not yet expanded.
     pub targets: BTreeMap<String, String>,
+    /// `[snapshots] dir`, relative to the project folder: where `up` and `down` save a
+    /// schema snapshot before a migration that destroys data or rewrites a table.
+    pub snapshots_dir: PathBuf,
 }
+
+/// The default of `[snapshots] dir`.
+pub const DEFAULT_SNAPSHOTS_DIR: &str = ".ratchet/snapshots";
 
 /// How migrations are run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +113,7 @@ impl Default for Config {
             lint_start_after: None,
             lint: LintSettings::default(),
             targets: BTreeMap::new(),
+            snapshots_dir: PathBuf::from(DEFAULT_SNAPSHOTS_DIR),
         }
     }
 }
@@ -133,6 +143,14 @@ struct RawConfig {
     lint: RawLint,
     #[serde(default)]
     targets: BTreeMap<String, RawTarget>,
+    #[serde(default)]
+    snapshots: RawSnapshots,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSnapshots {
+    dir: Option<PathBuf>,
 }
 
 #[derive(Deserialize, Default)]
@@ -226,6 +244,13 @@ impl Config {
                 "[migrations] dir is empty; name the migrations folder".into()
             ));
         }
+        if let Some(dir) = &raw.snapshots.dir
+            && dir.as_os_str().is_empty()
+        {
+            return Err(bad(
+                "[snapshots] dir is empty; name the folder for schema snapshots".into(),
+            ));
+        }
         let lint = LintSettings {
             postgres_version: raw
                 .lint
@@ -284,6 +309,10 @@ impl Config {
             lint_start_after: raw.lint.start_after,
             lint,
             targets: raw.targets.into_iter().map(|(k, v)| (k, v.url)).collect(),
+            snapshots_dir: raw
+                .snapshots
+                .dir
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_SNAPSHOTS_DIR)),
         })
     }
 
@@ -550,5 +579,21 @@ mod tests {
             err.contains("no target `red`; the targets are: blue"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn snapshots_dir_has_a_default_and_can_be_set() {
+        assert_eq!(
+            parse("").unwrap().snapshots_dir,
+            PathBuf::from(".ratchet/snapshots")
+        );
+        let config = parse("[snapshots]\ndir = \"var/schema\"\n").unwrap();
+        assert_eq!(config.snapshots_dir, PathBuf::from("var/schema"));
+        let error = parse("[snapshots]\ndir = \"\"\n").unwrap_err().to_string();
+        assert!(error.contains("[snapshots] dir is empty"), "{error}");
+        let error = parse("[snapshots]\nfolder = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("folder"), "{error}");
     }
 }

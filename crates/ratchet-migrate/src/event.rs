@@ -86,4 +86,22 @@ pub enum Event {
         /// committed before the down statements ran (MySQL, no-transaction scripts).
         with_rollback: bool,
     },
+    /// A schema snapshot was saved before a migration that destroys data or rewrites a
+    /// table (see [`crate::snapshot`]).
+    SnapshotSaved {
+        /// The migration's version.
+        version: i64,
+        /// Up or down.
+        direction: Direction,
+        /// What makes the step risky (its first destructive or rewriting statement).
+        reason: String,
+        /// The snapshot file.
+        path: PathBuf,
+        /// The `pg_dump --schema-only` file beside it, when one was written.
+        pg_dump: Option<PathBuf>,
+        /// Why there is no `pg_dump` file, on PostgreSQL.
+        pg_dump_skipped: Option<String>,
+    },
+    /// `check-rollbacks` finished checking one migration.
+    RollbackChecked(crate::check_rollbacks::MigrationCheck),
 }

@@ -21,6 +21,7 @@
 //! ```
 
 pub mod backups;
+pub mod check_rollbacks;
 pub mod config;
 pub mod engine;
 mod error;
@@ -32,6 +33,7 @@ pub mod plan;
 pub mod repair;
 pub mod restore;
 pub mod runner;
+pub mod snapshot;
 pub mod source;
 pub mod sql;
 pub mod status;

@@ -28,6 +28,8 @@ pub struct Runner<'a> {
     down: DownOptions,
     /// What the down steps under way destroy (see [`crate::guard`]).
     guard: crate::guard::Guard,
+    /// Where to save schema snapshots before risky steps; `None`: not saved.
+    snapshots: Option<crate::snapshot::SnapshotSettings>,
 }
 
 /// The outcome of one migration's verify queries.
@@ -96,7 +98,16 @@ impl<'a> Runner<'a> {
             events,
             down: DownOptions::default(),
             guard: crate::guard::Guard::default(),
+            snapshots: None,
         }
+    }
+
+    /// Saves a schema snapshot (and, on PostgreSQL, a `pg_dump --schema-only` file when a
+    /// compatible pg_dump is on PATH) before each step that destroys data or rewrites a
+    /// table, and reports where with [`Event::SnapshotSaved`].
+    pub fn with_snapshots(mut self, settings: crate::snapshot::SnapshotSettings) -> Self {
+        self.snapshots = Some(settings);
+        self
     }
 
     /// Applies pending migrations; returns the versions applied.
@@ -233,14 +244,39 @@ impl<'a> Runner<'a> {
     /// Runs steps in order; returns the versions done.
     async fn run_steps(&mut self, set: &MigrationSet, steps: &[Step]) -> Result<Vec<i64>> {
         let mut done = Vec::new();
+        let risky = self.risky_steps(set, steps);
         for step in steps {
             let migration = set.get(step.version).ok_or_else(|| {
                 Error::Usage(format!("migration {} vanished from the plan", step.version))
             })?;
+            self.save_snapshot_if_risky(step, &risky).await?;
             self.run_step(step, migration).await?;
             done.push(step.version);
         }
         Ok(done)
+    }
+
+    /// The steps that destroy data or rewrite a table, when snapshots are to be saved.
+    fn risky_steps(&self, set: &MigrationSet, steps: &[Step]) -> crate::snapshot::RiskySteps {
+        match &self.snapshots {
+            Some(_) => crate::snapshot::risky_steps(set, steps, &*self.engine),
+            None => crate::snapshot::RiskySteps::default(),
+        }
+    }
+
+    /// Before a step that destroys data or rewrites a table: saves a snapshot of the
+    /// schema as it is, so that what the step changed can be seen and rebuilt.
+    async fn save_snapshot_if_risky(
+        &mut self,
+        step: &Step,
+        risky: &crate::snapshot::RiskySteps,
+    ) -> Result<()> {
+        let (Some(settings), Some(reason)) = (&self.snapshots, risky.reason(step.version)) else {
+            return Ok(());
+        };
+        let event = crate::snapshot::save_before_step(self.engine, settings, step, reason).await?;
+        (self.events)(event);
+        Ok(())
     }
 
     /// Lints the migrations about to be applied (judged against the schema every earlier

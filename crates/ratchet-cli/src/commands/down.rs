@@ -26,11 +26,13 @@ pub async fn run(project: &Project, args: &DownArgs) -> Result<Outcome> {
     };
     let url = engine.target().to_string();
     let mut printer = render::event_printer(format);
+    let snapshots = project.snapshot_settings()?;
     let mut runner = Runner::new(
         engine.as_mut(),
         project.run_settings(&args.lock),
         &mut printer,
-    );
+    )
+    .with_snapshots(snapshots);
     let options = DownOptions {
         mode: project.config.mode,
         cascade: args.cascade,

@@ -2,6 +2,7 @@
 //! its migrations and the database connection.
 
 mod baseline;
+mod check_rollbacks;
 mod down;
 mod history;
 mod init;
@@ -11,6 +12,7 @@ mod plan;
 mod repair;
 mod restore;
 mod rule;
+mod snapshot;
 mod status;
 mod up;
 mod verify;
@@ -19,6 +21,7 @@ use std::path::Path;
 
 use ratchet_migrate::config::{Config, RunSettings};
 use ratchet_migrate::engine::{self, Engine};
+use ratchet_migrate::snapshot::SnapshotSettings;
 use ratchet_migrate::source::{self, MigrationSet};
 use ratchet_migrate::sql::Dialect;
 use ratchet_migrate::{Error, Result};
@@ -45,6 +48,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Repair(args) => repair::run(&project, &args).await,
         Command::Baseline(args) => baseline::run(&project, &args).await,
         Command::Restore(args) => restore::run(&project, &args).await,
+        Command::Snapshot(args) => snapshot::run(&project, &args).await,
+        Command::CheckRollbacks => check_rollbacks::run(&project).await,
     }
 }
 
@@ -90,6 +95,14 @@ impl Project {
             settings.lock_timeout = timeout;
         }
         settings
+    }
+
+    /// Where `up` and `down` save schema snapshots before risky migrations.
+    pub fn snapshot_settings(&self) -> Result<SnapshotSettings> {
+        Ok(SnapshotSettings {
+            dir: self.config.snapshots_dir.clone(),
+            url: Some(self.url()?),
+        })
     }
 
     /// The output format, refused when the command does not have it.

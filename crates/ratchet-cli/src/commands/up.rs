@@ -49,11 +49,13 @@ pub async fn run(project: &Project, args: &UpArgs) -> Result<Outcome> {
     }
     let target = engine.target().to_string();
     let mut printer = render::event_printer(format);
+    let snapshots = project.snapshot_settings()?;
     let mut runner = Runner::new(
         engine.as_mut(),
         project.run_settings(&args.lock),
         &mut printer,
-    );
+    )
+    .with_snapshots(snapshots);
     let applied = runner.up(&set, &options).await?;
     if format == Format::Json {
         render::print_json(&AppliedJson { applied: &applied })?;

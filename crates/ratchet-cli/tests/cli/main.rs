@@ -8,4 +8,6 @@ mod guard;
 mod lint;
 mod locking;
 mod quick_start;
+mod rollback_checks;
 mod scaffolding;
+mod schema_snapshots;

@@ -8,5 +8,7 @@ mod failures;
 mod guard;
 mod ledger_ops;
 mod locking;
+mod rollback_checks;
 mod round_trip;
+mod schema_snapshots;
 mod tls;
