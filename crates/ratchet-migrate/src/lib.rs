@@ -24,6 +24,7 @@ pub mod config;
 pub mod engine;
 mod error;
 pub mod event;
+pub mod graph;
 mod guard;
 pub mod ledger;
 pub mod lint;
