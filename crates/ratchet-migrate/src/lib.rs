@@ -30,6 +30,7 @@ pub mod ledger;
 pub mod lint;
 pub mod plan;
 pub mod repair;
+pub mod revert;
 pub mod runner;
 pub mod source;
 pub mod sql;

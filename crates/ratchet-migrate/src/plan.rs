@@ -193,7 +193,8 @@ fn refuse_missing_dependencies(
                 _ => String::new(),
             };
             problems.push(format!(
-                "{} ({}) depends on {version} ({}), which is {} and would not be applied                  before it: {}{left_out}",
+                "{} ({}) depends on {version} ({}), which is {} and would not be applied \
+                 before it: {}{left_out}",
                 migration.version,
                 migration.up.path.display(),
                 set.get(version)
@@ -438,11 +439,11 @@ fn dependents_refusal(
         ),
         DownTarget::To(version) => (
             format!(
-                "`--to {version}` would leave {names} applied without what {} depend on",
+                "`--to {version}` would leave {names} applied without what {} on",
                 if dependents.len() == 1 {
-                    "it would"
+                    "it depends"
                 } else {
-                    "they"
+                    "they depend"
                 }
             ),
             "roll back to an older version, or add --cascade to roll them back too".to_string(),

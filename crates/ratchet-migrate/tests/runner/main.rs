@@ -4,8 +4,10 @@
 
 mod support;
 
+mod dependencies;
 mod failures;
 mod ledger_ops;
 mod locking;
+mod revert;
 mod round_trip;
 mod tls;
