@@ -3,12 +3,14 @@
 
 mod baseline;
 mod down;
+mod graph;
 mod history;
 mod init;
 mod lint;
 mod new;
 mod plan;
 mod repair;
+mod revert;
 mod rule;
 mod status;
 mod up;
@@ -43,6 +45,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Verify(args) => verify::run(&project, &args).await,
         Command::Repair(args) => repair::run(&project, &args).await,
         Command::Baseline(args) => baseline::run(&project, &args).await,
+        Command::Graph(args) => graph::run(&project, &args),
+        Command::Revert(args) => revert::run(&project, &args).await,
     }
 }
 
