@@ -3,8 +3,10 @@
 
 mod support;
 
+mod dependencies;
 mod errors;
 mod lint;
 mod locking;
 mod quick_start;
+mod revert;
 mod scaffolding;
