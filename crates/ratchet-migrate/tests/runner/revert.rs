@@ -156,6 +156,21 @@ async fn a_generated_revert_restores_the_schema_and_links_the_ledger(kind: Kind)
         refusal.starts_with("cannot roll back 2 while 3 is applied:"),
         "{refusal}"
     );
+    // A second revert written by hand is refused by `up`, before it runs.
+    folder.write(
+        "0004_again.up.sql",
+        "-- ratchet:reverts 2\nCREATE TABLE again (id INT);\n",
+    );
+    let refusal = message(up(&db, &folder).await);
+    assert_eq!(
+        refusal,
+        format!(
+            "{} reverts migration 2, which migration 3 ({}) already reverts; remove one of them",
+            folder.path().join("0004_again.up.sql").display(),
+            folder.path().join("0003_revert_customers.up.sql").display()
+        )
+    );
+    assert!(!db.has_table("again"));
 }
 
 async fn a_hand_written_revert_restores_status_from_status_v2(kind: Kind) {
