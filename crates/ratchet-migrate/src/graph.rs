@@ -13,7 +13,8 @@
 //! ratchet never saw created (it came before ratchet's history) gives no dependency.
 //!
 //! A `requires` naming a version that has no migration is an error, and so is a cycle
-//! (only an explicit `requires` on a later version can close one).
+//! (only an explicit `requires` on a later version can close one). A `reverts` of a
+//! migration whose file is gone gives no edge: `up` checks the ledger instead.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -272,6 +273,11 @@ fn explicit(set: &MigrationSet, migration: &Migration, found: &mut Found) -> Res
                     "`ratchet:{directive} {version}` names this migration itself; remove it"
                 ),
             });
+        }
+        // A reverted migration whose file is gone (squashed, say) may still be applied:
+        // `up` checks the ledger before applying its revert.
+        if directive == "reverts" && set.get(version).is_none() {
+            continue;
         }
         if set.get(version).is_none() {
             return Err(Error::Source {

@@ -137,7 +137,7 @@ pub fn up_plan(
     let graph = Graph::build(set, dialect)?;
     let pending = apply_order(&graph, set, pending);
     refuse_missing_dependencies(&graph, set, &statuses, &pending, options)?;
-    refuse_double_reverts(set, rows, &pending)?;
+    refuse_bad_reverts(set, rows, &pending)?;
     pending
         .into_iter()
         .map(|m| step(m, &m.up, Direction::Up, dialect, server_version, None))
@@ -217,25 +217,24 @@ fn refuse_missing_dependencies(
 }
 
 /// Refuses to apply a revert (`-- ratchet:reverts V`) of a migration that another
-/// migration already reverted.
-fn refuse_double_reverts(
+/// migration already reverted, or that will not be applied when the revert runs (its
+/// ledger row is what the revert links).
+fn refuse_bad_reverts(
     set: &MigrationSet,
     rows: &[LedgerRow],
     pending: &[&Migration],
 ) -> Result<()> {
-    for migration in pending {
+    for (index, migration) in pending.iter().enumerate() {
         let Some(reverted) = migration.up.directives.reverts else {
             continue;
         };
-        let earlier = rows
-            .iter()
-            .find(|r| r.is_live() && r.version == reverted)
+        let live = rows.iter().find(|r| r.is_live() && r.version == reverted);
+        let earlier = live
             .and_then(|r| r.reverted_by)
             .filter(|by| *by != migration.version)
             .or_else(|| {
-                pending
+                pending[..index]
                     .iter()
-                    .take_while(|m| m.version != migration.version)
                     .find(|m| m.up.directives.reverts == Some(reverted))
                     .map(|m| m.version)
             });
@@ -247,6 +246,16 @@ fn refuse_double_reverts(
                     migration.up.path.display(),
                     set.get(by)
                         .map_or_else(String::new, |m| format!(" ({})", m.up.path.display())),
+                ),
+            });
+        }
+        let applied_first = pending[..index].iter().any(|m| m.version == reverted);
+        if live.is_none_or(|r| r.state != crate::ledger::RowState::Applied) && !applied_first {
+            return Err(Error::Refused {
+                message: format!(
+                    "nothing was applied: {} reverts migration {reverted}, which is not applied; \
+                     correct its `-- ratchet:reverts`, or apply {reverted} first",
+                    migration.up.path.display(),
                 ),
             });
         }

@@ -238,11 +238,21 @@ fn refuse_unrevertable(
         .iter()
         .find(|m| m.up.directives.reverts == Some(version))
     {
-        return refused(format!(
-            "{} already reverts migration {version} and is not applied yet: review it and run \
-             `ratchet up`, or delete it to write a new one",
-            other.up.path.display()
-        ));
+        let applied = statuses
+            .iter()
+            .any(|s| s.version == other.version && s.state == State::Applied);
+        return refused(if applied {
+            format!(
+                "{} already reverts migration {version}, and is applied",
+                other.up.path.display()
+            )
+        } else {
+            format!(
+                "{} already reverts migration {version} and is not applied yet: review it and \
+                 run `ratchet up`, or delete it to write a new one",
+                other.up.path.display()
+            )
+        });
     }
     Ok(())
 }

@@ -171,6 +171,20 @@ async fn a_generated_revert_restores_the_schema_and_links_the_ledger(kind: Kind)
         )
     );
     assert!(!db.has_table("again"));
+    // So is a revert of a migration that is not applied (here: has never existed).
+    folder.write(
+        "0004_again.up.sql",
+        "-- ratchet:reverts 9\nCREATE TABLE again (id INT);\n",
+    );
+    assert_eq!(
+        message(up(&db, &folder).await),
+        format!(
+            "nothing was applied: {} reverts migration 9, which is not applied; correct its \
+             `-- ratchet:reverts`, or apply 9 first",
+            folder.path().join("0004_again.up.sql").display()
+        )
+    );
+    assert!(!db.has_table("again"));
 }
 
 async fn a_hand_written_revert_restores_status_from_status_v2(kind: Kind) {
