@@ -1,14 +1,13 @@
 //! What `up` and `down` would run, in order, and the checks that must pass first.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::config::Mode;
 use crate::graph::Graph;
-use crate::ledger::LedgerRow;
+use crate::ledger::{LedgerRow, RowState};
 use crate::source::{Migration, MigrationSet, Script};
 use crate::sql::analysis::{ActionFacts, AnalyzedStatement, Analyzer};
 use crate::sql::classify::{self, StatementKind, TransactionControl};
@@ -250,7 +249,7 @@ fn refuse_bad_reverts(
             });
         }
         let applied_first = pending[..index].iter().any(|m| m.version == reverted);
-        if live.is_none_or(|r| r.state != crate::ledger::RowState::Applied) && !applied_first {
+        if live.is_none_or(|r| r.state != RowState::Applied) && !applied_first {
             return Err(Error::Refused {
                 message: format!(
                     "nothing was applied: {} reverts migration {reverted}, which is not applied; \

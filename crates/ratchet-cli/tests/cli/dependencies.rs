@@ -49,6 +49,26 @@ fn graph_errors_name_the_files() {
     let output = project.ratchet(&["graph", "--dialect", "sqlite"]);
     assert_code(&output, 2);
     insta::assert_snapshot!("graph_cycle", stderr(&output));
+
+    // A requires of a version that does not exist, and `up` refusing it before anything.
+    let project = Project::with(&[
+        ("1_a.up.sql", "CREATE TABLE a (id INT);\n"),
+        (
+            "2_b.up.sql",
+            "-- b needs a\n-- ratchet:requires 1, 7\nSELECT 1;\n",
+        ),
+    ]);
+    let expected = "error: migrations/2_b.up.sql:2: `ratchet:requires 7`: there is no migration 7 \
+                    in migrations (no file has that version); correct the version, or restore \
+                    the migration's file\n";
+    let output = project.ratchet(&["graph"]);
+    assert_code(&output, 2);
+    assert_eq!(stderr(&output), expected);
+    let db = TestDb::sqlite();
+    let output = project.ratchet(&["--database-url", &db.url, "up"]);
+    assert_code(&output, 2);
+    assert_eq!(stderr(&output), expected);
+    assert!(!db.has_table("a"));
 }
 
 /// The engines' URLs for a test: SQLite always, the servers when they run.
