@@ -47,6 +47,8 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code-scanning tools (`lint`).
     Sarif,
+    /// Graphviz dot (`graph`).
+    Dot,
 }
 
 /// Options of the commands that take the migrator lock.
@@ -69,7 +71,7 @@ pub enum Command {
     Status,
     /// Apply pending migrations.
     Up(UpArgs),
-    /// Roll back applied migrations with their down files, newest first.
+    /// Roll back applied migrations with their down files, dependents first.
     Down(DownArgs),
     /// Show the ledger: every apply, rollback and failure, nothing deleted.
     History,
@@ -93,6 +95,27 @@ pub enum Command {
     /// On a scratch database: up, down and up again for each migration; the schema must
     /// round-trip.
     CheckRollbacks,
+    /// Show which migration depends on which, and why (--format dot for Graphviz).
+    Graph(GraphArgs),
+    /// Write a new forward migration that undoes an applied one.
+    Revert(RevertArgs),
+}
+
+/// `ratchet graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The SQL dialect the statements are read in; default: the database URL's, else
+    /// postgres.
+    #[arg(long, value_parser = parse_dialect)]
+    pub dialect: Option<Dialect>,
+}
+
+/// `ratchet revert`.
+#[derive(Debug, Args)]
+pub struct RevertArgs {
+    /// The applied migration to undo.
+    #[arg(value_name = "VERSION", value_parser = parse_version)]
+    pub version: i64,
 }
 
 /// `ratchet new`.
@@ -164,13 +187,14 @@ pub struct UpArgs {
 /// `ratchet down`.
 #[derive(Debug, Args)]
 pub struct DownArgs {
-    /// Roll back only this migration (refused while newer ones are applied).
+    /// Roll back only this migration (refused while migrations that depend on it are
+    /// applied, unless --cascade).
     #[arg(value_name = "VERSION", value_parser = parse_version, conflicts_with = "to")]
     pub version: Option<i64>,
     /// Roll back every migration newer than this version (0: all of them).
     #[arg(long, value_name = "VERSION", value_parser = parse_version)]
     pub to: Option<i64>,
-    /// Roll back the migrations that depend on VERSION first.
+    /// Roll back the applied migrations that depend on those rolled back first.
     #[arg(long)]
     pub cascade: bool,
     /// Destroy data the down files drop without saving it first; the reason is recorded

@@ -158,6 +158,9 @@ pub enum Change {
         /// The version of the forward migration.
         version: i64,
     },
+    /// The forward migration that reverted this one was rolled back: it is no longer
+    /// reverted.
+    NotReverted,
     /// `repair` cleared a failed row: it stops being live; its state stays `failed`.
     Cleared {
         /// The row's note, saying why.
@@ -471,6 +474,7 @@ pub async fn update(engine: &mut dyn Engine, id: i64, change: Change) -> Result<
         Change::RevertedBy { version } => {
             vec![("reverted_by", Value::Bound(Param::Int(version)))]
         }
+        Change::NotReverted => vec![("reverted_by", Value::Null)],
         Change::Cleared { note } => vec![
             ("rolled_back_at", Value::Now),
             ("rolled_back_by", Value::Bound(Param::Text(applied_by()))),

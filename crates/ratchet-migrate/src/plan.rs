@@ -1,11 +1,13 @@
 //! What `up` and `down` would run, in order, and the checks that must pass first.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::config::Mode;
-use crate::ledger::LedgerRow;
+use crate::graph::Graph;
+use crate::ledger::{LedgerRow, RowState};
 use crate::source::{Migration, MigrationSet, Script};
 use crate::sql::analysis::{ActionFacts, AnalyzedStatement, Analyzer};
 use crate::sql::classify::{self, StatementKind, TransactionControl};
@@ -78,7 +80,8 @@ pub enum DownTarget {
     Last,
     /// Every applied migration newer than this version (`--to 0`: all).
     To(i64),
-    /// This one migration; refused while newer migrations are applied.
+    /// This one migration; refused while migrations that depend on it are applied
+    /// (unless `--cascade`).
     Only(i64),
 }
 
@@ -130,13 +133,137 @@ pub fn up_plan(
             });
         }
     }
+    let graph = Graph::build(set, dialect)?;
+    let pending = apply_order(&graph, set, pending);
+    refuse_missing_dependencies(&graph, set, &statuses, &pending, options)?;
+    refuse_bad_reverts(set, rows, &pending)?;
     pending
         .into_iter()
         .map(|m| step(m, &m.up, Direction::Up, dialect, server_version, None))
         .collect()
 }
 
-/// The migrations `down` would roll back, newest first.
+/// Pending migrations in the order that applies each dependency first (version order
+/// unless a `requires` points forward).
+fn apply_order<'a>(
+    graph: &Graph,
+    set: &'a MigrationSet,
+    pending: Vec<&'a Migration>,
+) -> Vec<&'a Migration> {
+    let versions: BTreeSet<i64> = pending.iter().map(|m| m.version).collect();
+    graph
+        .apply_order(&versions)
+        .into_iter()
+        .filter_map(|v| set.get(v))
+        .collect()
+}
+
+/// Refuses to apply a migration whose dependency is neither applied nor applied before it
+/// in this run (`up --to` leaving it out, a `requires` on a migration that is not there
+/// yet).
+fn refuse_missing_dependencies(
+    graph: &Graph,
+    set: &MigrationSet,
+    statuses: &[status::MigrationStatus],
+    pending: &[&Migration],
+    options: &UpOptions,
+) -> Result<()> {
+    let applied: BTreeSet<i64> = statuses
+        .iter()
+        .filter(|s| matches!(s.state, State::Applied | State::Drifted | State::Missing))
+        .map(|s| s.version)
+        .collect();
+    let mut problems = Vec::new();
+    let mut before: BTreeSet<i64> = BTreeSet::new();
+    for migration in pending {
+        for dependency in graph.dependencies(migration.version) {
+            let version = dependency.version;
+            if applied.contains(&version) || before.contains(&version) {
+                continue;
+            }
+            let state = statuses
+                .iter()
+                .find(|s| s.version == version)
+                .map_or(State::Pending, |s| s.state);
+            let left_out = match options.to {
+                Some(to) if version > to => {
+                    format!("; `--to {to}` leaves it out: apply up to {version} or later")
+                }
+                _ => String::new(),
+            };
+            problems.push(format!(
+                "{} ({}) depends on {version} ({}), which is {} and would not be applied \
+                 before it: {}{left_out}",
+                migration.version,
+                migration.up.path.display(),
+                set.get(version)
+                    .map_or_else(String::new, |m| m.up.path.display().to_string()),
+                state.as_str().replace('_', " "),
+                dependency.reasons.join("; "),
+            ));
+        }
+        before.insert(migration.version);
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused {
+        message: format!(
+            "nothing was applied: applying out of order would break a dependency:\n  {}",
+            problems.join("\n  ")
+        ),
+    })
+}
+
+/// Refuses to apply a revert (`-- ratchet:reverts V`) of a migration that another
+/// migration already reverted, or that will not be applied when the revert runs (its
+/// ledger row is what the revert links).
+fn refuse_bad_reverts(
+    set: &MigrationSet,
+    rows: &[LedgerRow],
+    pending: &[&Migration],
+) -> Result<()> {
+    for (index, migration) in pending.iter().enumerate() {
+        let Some(reverted) = migration.up.directives.reverts else {
+            continue;
+        };
+        let live = rows.iter().find(|r| r.is_live() && r.version == reverted);
+        let earlier = live
+            .and_then(|r| r.reverted_by)
+            .filter(|by| *by != migration.version)
+            .or_else(|| {
+                pending[..index]
+                    .iter()
+                    .find(|m| m.up.directives.reverts == Some(reverted))
+                    .map(|m| m.version)
+            });
+        if let Some(by) = earlier {
+            return Err(Error::Refused {
+                message: format!(
+                    "{} reverts migration {reverted}, which migration {by}{} already reverts; \
+                     remove one of them",
+                    migration.up.path.display(),
+                    set.get(by)
+                        .map_or_else(String::new, |m| format!(" ({})", m.up.path.display())),
+                ),
+            });
+        }
+        let applied_first = pending[..index].iter().any(|m| m.version == reverted);
+        if live.is_none_or(|r| r.state != RowState::Applied) && !applied_first {
+            return Err(Error::Refused {
+                message: format!(
+                    "nothing was applied: {} reverts migration {reverted}, which is not applied; \
+                     correct its `-- ratchet:reverts`, or apply {reverted} first",
+                    migration.up.path.display(),
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The migrations `down` would roll back, in reverse dependency order, without
+/// `--cascade` (see [`down_plan_with`]).
 pub fn down_plan(
     set: &MigrationSet,
     rows: &[LedgerRow],
@@ -145,7 +272,26 @@ pub fn down_plan(
     dialect: Dialect,
     server_version: u32,
 ) -> Result<Vec<Step>> {
-    if mode == Mode::ForwardOnly {
+    let options = DownOptions {
+        mode,
+        ..DownOptions::default()
+    };
+    down_plan_with(set, rows, target, &options, dialect, server_version)
+}
+
+/// The migrations `down` would roll back, dependents before what they depend on (newest
+/// first among migrations that do not depend on each other). A migration whose applied
+/// dependents are not rolled back with it is refused, naming them, unless
+/// `options.cascade`, which rolls them (and theirs) back first.
+pub fn down_plan_with(
+    set: &MigrationSet,
+    rows: &[LedgerRow],
+    target: DownTarget,
+    options: &DownOptions,
+    dialect: Dialect,
+    server_version: u32,
+) -> Result<Vec<Step>> {
+    if options.mode == Mode::ForwardOnly {
         return Err(Error::Refused {
             message: "this project is forward-only (mode = \"forward-only\" in ratchet.toml): \
                       roll back with a new forward migration, `ratchet revert <version>`"
@@ -157,37 +303,56 @@ pub fn down_plan(
         .iter()
         .filter(|s| !matches!(s.state, State::Pending | State::RolledBack))
         .collect();
-    let chosen: Vec<&status::MigrationStatus> = match target {
-        DownTarget::Last => live.last().copied().into_iter().collect(),
+    let mut chosen: BTreeSet<i64> = match target {
+        DownTarget::Last => live.last().map(|s| s.version).into_iter().collect(),
         DownTarget::To(version) => live
             .iter()
-            .rev()
             .filter(|s| s.version > version)
-            .copied()
+            .map(|s| s.version)
             .collect(),
         DownTarget::Only(version) => {
-            let Some(this) = live.iter().find(|s| s.version == version) else {
+            if !live.iter().any(|s| s.version == version) {
                 return Err(Error::Usage(format!(
                     "migration {version} is not applied; `ratchet status` lists what is"
                 )));
-            };
-            let newer: Vec<String> = live
-                .iter()
-                .filter(|s| s.version > version)
-                .map(|s| s.version.to_string())
-                .collect();
-            if !newer.is_empty() {
-                return Err(Error::Refused {
-                    message: format!(
-                        "newer migration(s) {} are applied after {version}; roll them back \
-                         first, or use `ratchet down --to <version>`",
-                        newer.join(", ")
-                    ),
-                });
             }
-            vec![*this]
+            [version].into()
         }
     };
+    let graph = Graph::build(set, dialect)?;
+    let applied: BTreeSet<i64> = live.iter().map(|s| s.version).collect();
+    let dependents = graph.dependents_within(&chosen, &applied);
+    let mut cascaded: BTreeMap<i64, String> = BTreeMap::new();
+    if !dependents.is_empty() {
+        if !options.cascade {
+            return Err(dependents_refusal(
+                &graph,
+                set,
+                target,
+                &chosen,
+                &dependents,
+            ));
+        }
+        for &dependent in &dependents {
+            let why = graph
+                .dependencies(dependent)
+                .iter()
+                .filter(|d| chosen.contains(&d.version) || dependents.contains(&d.version))
+                .map(|d| format!("it depends on {} ({})", d.version, d.reasons.join("; ")))
+                .collect::<Vec<_>>()
+                .join(", and ");
+            cascaded.insert(
+                dependent,
+                format!("rolled back first, with --cascade: {why}"),
+            );
+        }
+        chosen.extend(dependents);
+    }
+    let chosen: Vec<&status::MigrationStatus> = graph
+        .rollback_order(&chosen)
+        .into_iter()
+        .filter_map(|v| live.iter().find(|s| s.version == v).copied())
+        .collect();
     refuse_unhealthy(
         &chosen.iter().map(|s| (*s).clone()).collect::<Vec<_>>(),
         false,
@@ -199,14 +364,20 @@ pub fn down_plan(
             continue;
         };
         match &migration.down {
-            Some(down) => steps.push(step(
-                migration,
-                down,
-                Direction::Down,
-                dialect,
-                server_version,
-                status.ledger_id,
-            )?),
+            Some(down) => {
+                let mut step = step(
+                    migration,
+                    down,
+                    Direction::Down,
+                    dialect,
+                    server_version,
+                    status.ledger_id,
+                )?;
+                if let Some(why) = cascaded.remove(&migration.version) {
+                    step.notices.insert(0, why);
+                }
+                steps.push(step);
+            }
             None => no_down.push(format!(
                 "{} ({})",
                 migration.version,
@@ -224,6 +395,75 @@ pub fn down_plan(
         });
     }
     Ok(steps)
+}
+
+/// The refusal of a rollback that would leave applied migrations without what they
+/// depend on.
+fn dependents_refusal(
+    graph: &Graph,
+    set: &MigrationSet,
+    target: DownTarget,
+    chosen: &BTreeSet<i64>,
+    dependents: &BTreeSet<i64>,
+) -> Error {
+    let path = |v: i64| {
+        set.get(v).map_or_else(
+            || "its file is missing".to_string(),
+            |m| m.up.path.display().to_string(),
+        )
+    };
+    // The direct dependents name the reason; the rest come with them.
+    let lines: Vec<String> = dependents
+        .iter()
+        .flat_map(|&dependent| {
+            graph
+                .dependencies(dependent)
+                .iter()
+                .filter(|d| chosen.contains(&d.version) || dependents.contains(&d.version))
+                .map(move |d| {
+                    format!(
+                        "{dependent} ({}) depends on {}: {}",
+                        path(dependent),
+                        d.version,
+                        d.reasons.join("; ")
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let names = dependents
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let verb = if dependents.len() == 1 { "is" } else { "are" };
+    let (what, retry) = match target {
+        DownTarget::Only(version) => (
+            format!("cannot roll back {version} while {names} {verb} applied"),
+            format!(
+                "roll them back first, or run `ratchet down {version} --cascade` to roll them \
+                 back before {version}"
+            ),
+        ),
+        DownTarget::To(version) => (
+            format!(
+                "`--to {version}` would leave {names} applied without what {} on",
+                if dependents.len() == 1 {
+                    "it depends"
+                } else {
+                    "they depend"
+                }
+            ),
+            "roll back to an older version, or add --cascade to roll them back too".to_string(),
+        ),
+        DownTarget::Last => (
+            format!("cannot roll back the newest migration while {names} {verb} applied"),
+            "roll them back first, or add --cascade".to_string(),
+        ),
+    };
+    Error::Refused {
+        message: format!("{what}:\n  {}\n{retry}", lines.join("\n  ")),
+    }
 }
 
 /// Refuses to go on while applied migrations are failed, drifted or (unless ignored) missing.

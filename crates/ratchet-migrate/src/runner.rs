@@ -323,11 +323,11 @@ impl<'a> Runner<'a> {
             .await?;
         let rows = ledger::rows(self.engine).await?;
         let dialect = self.engine.dialect();
-        let steps = plan::down_plan(
+        let steps = plan::down_plan_with(
             set,
             &rows,
             target,
-            self.down.mode,
+            &self.down,
             dialect,
             self.engine.server_version(),
         )?;
@@ -476,6 +476,7 @@ impl<'a> Runner<'a> {
             Direction::Down => {
                 let id = live_row(step)?;
                 ledger::update(self.engine, id, Change::RolledBack { note: guard_note }).await?;
+                self.undo_revert_link(migration).await?;
             }
         }
         Ok(())
@@ -513,6 +514,22 @@ impl<'a> Runner<'a> {
             },
         )
         .await
+    }
+
+    /// Rolling back a forward migration that reverted another (`-- ratchet:reverts V`)
+    /// makes V no longer reverted: its live row's `reverted_by` is cleared.
+    async fn undo_revert_link(&mut self, migration: &Migration) -> Result<()> {
+        let Some(reverted) = migration.up.directives.reverts else {
+            return Ok(());
+        };
+        let rows = ledger::rows(self.engine).await?;
+        let linked = rows.iter().find(|r| {
+            r.is_live() && r.version == reverted && r.reverted_by == Some(migration.version)
+        });
+        match linked {
+            Some(row) => ledger::update(self.engine, row.id, Change::NotReverted).await,
+            None => Ok(()),
+        }
     }
 
     /// MySQL DDL and `no-transaction` scripts: each statement commits on its own, and the
@@ -646,8 +663,9 @@ impl<'a> Runner<'a> {
             Direction::Down => Change::RolledBack { note: guard_note },
         };
         ledger::update(self.engine, id, done).await?;
-        if step.direction == Direction::Up {
-            self.record_revert(migration).await?;
+        match step.direction {
+            Direction::Up => self.record_revert(migration).await?,
+            Direction::Down => self.undo_revert_link(migration).await?,
         }
         Ok(())
     }

@@ -72,6 +72,9 @@ pub struct MigrationStatus {
     /// Statements in the up script.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statements_total: Option<usize>,
+    /// The version of the forward migration that reverted it (live row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverted_by: Option<i64>,
     /// A sentence for people: what committed, what changed, what to do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -113,6 +116,7 @@ pub fn compute(set: &MigrationSet, rows: &[LedgerRow]) -> Vec<MigrationStatus> {
                 applied_checksum: row.map(|r| r.checksum.clone()),
                 statements_done: None,
                 statements_total: migration.map(|m| m.up.statements.len()),
+                reverted_by: row.and_then(|r| r.reverted_by),
                 detail: None,
             };
             match (migration, row) {
@@ -143,6 +147,15 @@ pub fn compute(set: &MigrationSet, rows: &[LedgerRow]) -> Vec<MigrationStatus> {
                         status.rolled_back_at = rollback.rolled_back_at.clone();
                     }
                 }
+            }
+            if let Some(by) = status.reverted_by
+                && !matches!(status.state, State::Failed)
+            {
+                let reverted = format!("reverted by {by}");
+                status.detail = Some(match status.detail.take() {
+                    Some(detail) => format!("{detail}; {reverted}"),
+                    None => reverted,
+                });
             }
             status
         })

@@ -73,7 +73,10 @@ pub async fn run(project: &Project) -> Result<Outcome> {
             rows
         )
     );
-    for r in entries.iter().filter(|r| r.note.is_some()) {
+    for r in &entries {
+        if let Some(by) = r.reverted_by {
+            println!("#{} ({}): reverted by {by}", r.id, r.version);
+        }
         if let Some(note) = &r.note {
             println!(
                 "#{} ({}): {}",

@@ -38,7 +38,8 @@ pub fn run(project: &Project, args: &LintArgs) -> Result<Outcome> {
         })?,
         Format::Github => print!("{}", render::findings_github(&findings)),
         Format::Sarif => render::print_json(&render::findings_sarif(&findings))?,
-        Format::Human => {
+        // `output` refused dot above; it is `graph`'s.
+        Format::Human | Format::Dot => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             println!("{}", render::findings_human(&findings, color));
         }

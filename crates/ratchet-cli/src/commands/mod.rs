@@ -4,6 +4,7 @@
 mod baseline;
 mod check_rollbacks;
 mod down;
+mod graph;
 mod history;
 mod init;
 mod lint;
@@ -11,6 +12,7 @@ mod new;
 mod plan;
 mod repair;
 mod restore;
+mod revert;
 mod rule;
 mod snapshot;
 mod status;
@@ -50,6 +52,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Restore(args) => restore::run(&project, &args).await,
         Command::Snapshot(args) => snapshot::run(&project, &args).await,
         Command::CheckRollbacks => check_rollbacks::run(&project).await,
+        Command::Graph(args) => graph::run(&project, &args),
+        Command::Revert(args) => revert::run(&project, &args).await,
     }
 }
 

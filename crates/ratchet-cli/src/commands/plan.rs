@@ -1,5 +1,6 @@
 //! `ratchet plan`: what `up` (or `down`) would run, each statement's lock and risk.
 
+use ratchet_migrate::graph::Graph;
 use ratchet_migrate::plan::{self, DownTarget, PlannedStep, UpOptions};
 use ratchet_migrate::{Result, ledger};
 use serde::Serialize;
@@ -42,8 +43,37 @@ pub async fn run(project: &Project, args: &PlanArgs) -> Result<Outcome> {
         render::print_json(&PlanJson { steps: &planned })?;
         return Ok(Outcome::Ok);
     }
-    print!("{}", render_plan(engine.target(), args.down, &planned));
+    let mut text = render_plan(engine.target(), args.down, &planned);
+    if args.down && planned.len() > 1 {
+        text.push_str(&rollback_order(&Graph::build(&set, dialect)?, &planned));
+    }
+    print!("{text}");
     Ok(Outcome::Ok)
+}
+
+/// Why a rollback runs in its order: each step that must come before a later one, and
+/// why.
+fn rollback_order(graph: &Graph, steps: &[PlannedStep]) -> String {
+    let mut lines = Vec::new();
+    for (i, planned) in steps.iter().enumerate() {
+        for later in &steps[i + 1..] {
+            if let Some(dependency) = graph.dependency(planned.step.version, later.step.version) {
+                lines.push(format!(
+                    "  {} before {}: {}\n",
+                    planned.step.version,
+                    later.step.version,
+                    dependency.reasons.join("; ")
+                ));
+            }
+        }
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\norder: dependents are rolled back before what they depend on\n{}",
+        lines.concat()
+    )
 }
 
 /// The plan for people: each step, how it runs, and a line per statement.

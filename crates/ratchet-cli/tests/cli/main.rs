@@ -3,11 +3,13 @@
 
 mod support;
 
+mod dependencies;
 mod errors;
 mod guard;
 mod lint;
 mod locking;
 mod quick_start;
+mod revert;
 mod rollback_checks;
 mod scaffolding;
 mod schema_snapshots;

@@ -4,10 +4,12 @@
 
 mod support;
 
+mod dependencies;
 mod failures;
 mod guard;
 mod ledger_ops;
 mod locking;
+mod revert;
 mod rollback_checks;
 mod round_trip;
 mod schema_snapshots;

@@ -92,10 +92,12 @@ async fn down_to_a_version_and_single_down(kind: Kind) {
         .await
         .unwrap_err();
     assert!(is_refused(&error), "{error}");
+    // Refused by its dependents (the index, the backfill), not by every newer migration:
+    // shipments does not use priority.
     assert!(
-        error
-            .to_string()
-            .contains("20261101090300, 20261101090400, 20261101090500"),
+        error.to_string().starts_with(
+            "cannot roll back 20261101090200 while 20261101090300, 20261101090400 are applied"
+        ),
         "{error}"
     );
 

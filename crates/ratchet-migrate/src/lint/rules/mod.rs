@@ -28,6 +28,7 @@ rules! {
     contract_without_expand::ContractWithoutExpand,
     down_migration_destroys_data::DownMigrationDestroysData,
     down_does_not_undo_up::DownDoesNotUndoUp,
+    down_file_in_forward_only::DownFileInForwardOnly,
     transaction_nesting::TransactionNesting,
     // Every engine: drops and renames the running application still depends on.
     ban_drop_table::BanDropTable,

@@ -85,7 +85,12 @@ fn fixtures_of_every_rule() {
         for case in cases {
             let dialect = case_dialect(&case, meta.engines[0]);
             let root = dir.join(&case);
-            let findings = lint_folder(&root, None, &only(meta.id, dialect));
+            let mut options = only(meta.id, dialect);
+            // A case named `...forward-only...` runs as a forward-only project.
+            if case.contains("forward-only") {
+                options.mode = crate::config::Mode::ForwardOnly;
+            }
+            let findings = lint_folder(&root, None, &options);
             let ours = findings.iter().filter(|f| f.rule == meta.id).count();
             if case.starts_with("bad") {
                 assert!(ours > 0, "{}/{case}: expected findings, got none", meta.id);
