@@ -166,7 +166,7 @@ pub enum Change {
 }
 
 /// The current time as the dialect writes it into the ledger (UTC).
-fn now_sql(dialect: Dialect) -> &'static str {
+pub(crate) fn now_sql(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Postgres => "now()",
         Dialect::Mysql => "UTC_TIMESTAMP(6)",
@@ -175,7 +175,7 @@ fn now_sql(dialect: Dialect) -> &'static str {
 }
 
 /// The n-th (1-based) bind placeholder.
-fn placeholder(dialect: Dialect, n: usize) -> String {
+pub(crate) fn placeholder(dialect: Dialect, n: usize) -> String {
     match dialect {
         Dialect::Postgres => format!("${n}"),
         Dialect::Mysql | Dialect::Sqlite => "?".to_string(),
@@ -183,7 +183,7 @@ fn placeholder(dialect: Dialect, n: usize) -> String {
 }
 
 /// A timestamp column read back as RFC 3339 UTC text, to the second.
-fn timestamp_sql(dialect: Dialect, column: &str) -> String {
+pub(crate) fn timestamp_sql(dialect: Dialect, column: &str) -> String {
     match dialect {
         Dialect::Postgres => {
             format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")

@@ -20,6 +20,7 @@
 //! }
 //! ```
 
+pub mod backfill;
 pub mod config;
 pub mod engine;
 mod error;

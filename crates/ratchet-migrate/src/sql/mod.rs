@@ -3,7 +3,7 @@
 pub mod analysis;
 pub mod classify;
 pub mod facts;
-mod lexer;
+pub(crate) mod lexer;
 pub mod split;
 
 use std::fmt;
