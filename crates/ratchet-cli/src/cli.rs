@@ -86,6 +86,46 @@ pub enum Command {
     /// Adopt an existing database: record migrations up to VERSION as applied without
     /// running them.
     Baseline(BaselineArgs),
+    /// Inspect, pause and resume batched backfills.
+    Backfill(BackfillArgs),
+}
+
+/// `ratchet backfill`.
+#[derive(Debug, Args)]
+pub struct BackfillArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: BackfillCommand,
+}
+
+/// `ratchet backfill <command>`.
+#[derive(Debug, Subcommand)]
+pub enum BackfillCommand {
+    /// Show each backfill: state, rows done, rate and ETA.
+    Status {
+        /// Only this migration's backfill.
+        #[arg(value_name = "VERSION", value_parser = parse_version)]
+        version: Option<i64>,
+    },
+    /// Pause running backfills: a running ratchet stops after its current batch, and `up`
+    /// leaves them until `ratchet backfill resume`.
+    Pause {
+        /// Only this migration's backfill.
+        #[arg(value_name = "VERSION", value_parser = parse_version)]
+        version: Option<i64>,
+    },
+    /// Continue paused or interrupted backfills from their last committed batch.
+    Resume {
+        /// Only this migration's backfill.
+        #[arg(value_name = "VERSION", value_parser = parse_version)]
+        version: Option<i64>,
+        /// After the keys that existed at the start, walk the keys added since.
+        #[arg(long)]
+        final_pass: bool,
+        /// Lock options.
+        #[command(flatten)]
+        lock: LockArgs,
+    },
 }
 
 /// `ratchet new`.
@@ -149,6 +189,13 @@ pub struct UpArgs {
     /// Go on although applied migrations have no file.
     #[arg(long)]
     pub ignore_missing: bool,
+    /// Stop after the first backfill's canary (its batches and verify queries), for a
+    /// person to look; `ratchet up` then continues.
+    #[arg(long)]
+    pub canary_only: bool,
+    /// After a backfill's keys that existed at its start, walk the keys added since.
+    #[arg(long)]
+    pub final_pass: bool,
     /// Lock options.
     #[command(flatten)]
     pub lock: LockArgs,
@@ -233,8 +280,18 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 pub fn command_table() -> String {
     use clap::CommandFactory;
     let mut out = String::from("| command | what it does |\n|---|---|\n");
+    let mut commands: Vec<(String, clap::Command)> = Vec::new();
     for command in Cli::command().get_subcommands() {
-        let mut usage = format!("ratchet {}", command.get_name());
+        if command.has_subcommands() {
+            for sub in command.get_subcommands() {
+                commands.push((format!("{} {}", command.get_name(), sub.get_name()), sub.clone()));
+            }
+        } else {
+            commands.push((command.get_name().to_string(), command.clone()));
+        }
+    }
+    for (name, command) in &commands {
+        let mut usage = format!("ratchet {name}");
         for arg in command.get_arguments() {
             if arg.is_global_set() || arg.get_id() == "help" {
                 continue;

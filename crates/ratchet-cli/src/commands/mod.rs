@@ -1,6 +1,7 @@
 //! One file per command; this module holds what they share: the project's configuration,
 //! its migrations and the database connection.
 
+mod backfill;
 mod baseline;
 mod down;
 mod history;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Verify(args) => verify::run(&project, &args).await,
         Command::Repair(args) => repair::run(&project, &args).await,
         Command::Baseline(args) => baseline::run(&project, &args).await,
+        Command::Backfill(args) => backfill::run(&project, &args).await,
     }
 }
 
@@ -88,6 +90,13 @@ impl Project {
             settings.lock_timeout = timeout;
         }
         settings
+    }
+
+    /// `[backfill]` with the replica URLs expanded.
+    pub fn backfill_settings(&self) -> Result<ratchet_migrate::config::BackfillSettings> {
+        let mut settings = self.config.backfill.clone();
+        settings.replicas = self.config.replica_urls()?;
+        Ok(settings)
     }
 
     /// The output format, refused when the command does not have it.

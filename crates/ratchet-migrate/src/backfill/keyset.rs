@@ -232,6 +232,11 @@ enum Cast {
     /// MySQL integers: `CAST(? AS SIGNED)` (or UNSIGNED), exact where a string compared
     /// with an integer column would go through a double.
     Mysql(&'static str),
+    /// SQLite INTEGER affinity: bound as an integer (a text value compared with a rowid
+    /// sorts after every integer instead of being converted).
+    SqliteInteger,
+    /// SQLite REAL or NUMERIC affinity: `CAST(? AS REAL|NUMERIC)`.
+    Sqlite(&'static str),
 }
 
 /// One key column.
@@ -283,11 +288,16 @@ impl Sql {
     }
 
     fn key_param(&mut self, value: &str, cast: &Cast) -> String {
+        if *cast == Cast::SqliteInteger
+            && let Ok(n) = value.parse::<i64>()
+        {
+            return self.placeholder(Param::Int(n));
+        }
         let p = self.placeholder(Param::Text(value.to_string()));
         match cast {
-            Cast::None => p,
+            Cast::None | Cast::SqliteInteger => p,
             Cast::Postgres(ty) => format!("CAST({p} AS {ty})"),
-            Cast::Mysql(ty) => format!("CAST({p} AS {ty})"),
+            Cast::Mysql(ty) | Cast::Sqlite(ty) => format!("CAST({p} AS {ty})"),
         }
     }
 }
@@ -476,12 +486,11 @@ impl Keyset {
 
     /// `(after, up_to]` as a condition.
     fn range(&self, sql: &mut Sql, qualifier: Option<&str>, after: Option<&KeyValue>, up_to: &KeyValue) -> String {
+        // Placeholders are numbered (or, with `?`, bound) in the order they are written.
+        let lower = after.map(|after| self.compare(sql, qualifier, Cmp::After, after));
         let upper = self.compare(sql, qualifier, Cmp::UpTo, up_to);
-        match after {
-            Some(after) => {
-                let lower = self.compare(sql, qualifier, Cmp::After, after);
-                format!("{lower} AND {upper}")
-            }
+        match lower {
+            Some(lower) => format!("{lower} AND {upper}"),
             None => upper,
         }
     }
@@ -809,7 +818,17 @@ async fn describe_keys(
                      (integers, strings, uuids, dates); use another key"
                 )));
             }
-            Dialect::Mysql | Dialect::Sqlite => Cast::None,
+            // SQLite's affinity rules, by the declared type's name.
+            Dialect::Sqlite if ty.contains("int") => Cast::SqliteInteger,
+            Dialect::Sqlite if ty.contains("char") || ty.contains("clob") || ty.contains("text") => {
+                Cast::None
+            }
+            Dialect::Sqlite if ty.is_empty() || ty.contains("blob") => Cast::None,
+            Dialect::Sqlite if ["real", "floa", "doub"].iter().any(|t| ty.contains(t)) => {
+                Cast::Sqlite("REAL")
+            }
+            Dialect::Sqlite => Cast::Sqlite("NUMERIC"),
+            Dialect::Mysql => Cast::None,
         };
         described.push(KeyColumn {
             quoted: quote_ident(dialect, &column),
