@@ -284,7 +284,10 @@ pub fn command_table() -> String {
     for command in Cli::command().get_subcommands() {
         if command.has_subcommands() {
             for sub in command.get_subcommands() {
-                commands.push((format!("{} {}", command.get_name(), sub.get_name()), sub.clone()));
+                commands.push((
+                    format!("{} {}", command.get_name(), sub.get_name()),
+                    sub.clone(),
+                ));
             }
         } else {
             commands.push((command.get_name().to_string(), command.clone()));

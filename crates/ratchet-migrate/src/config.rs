@@ -635,7 +635,10 @@ mod tests {
         assert_eq!(config.backfill.max_rows_per_second, Some(500));
         assert_eq!(config.backfill.pause_ratio, 0.5);
         assert_eq!(config.backfill.max_replica_lag, Duration::from_secs(2));
-        assert_eq!(config.backfill.replicas, vec!["postgres://r/db".to_string()]);
+        assert_eq!(
+            config.backfill.replicas,
+            vec!["postgres://r/db".to_string()]
+        );
         assert!(config.backfill.final_pass);
         assert_eq!(config.backfill.min_batch_size, 5);
         assert_eq!(config.backfill.max_batch_size, 100_000);

@@ -259,7 +259,13 @@ pub(crate) async fn exists(engine: &mut dyn Engine) -> Result<bool> {
         .query(&sql)
         .await
         .map_err(|e| e.context("cannot look for the checkpoint table"))?;
-    Ok(rows.first().and_then(|r| r.first()).cloned().flatten().as_deref() == Some("1"))
+    Ok(rows
+        .first()
+        .and_then(|r| r.first())
+        .cloned()
+        .flatten()
+        .as_deref()
+        == Some("1"))
 }
 
 fn key_json(key: Option<&KeyValue>) -> Option<String> {
@@ -310,7 +316,12 @@ pub(crate) async fn insert(engine: &mut dyn Engine, c: &Checkpoint) -> Result<i6
     engine
         .insert_returning_id(&sql, &params)
         .await
-        .map_err(|e| e.context(format!("cannot write the checkpoint of migration {}", c.version)))
+        .map_err(|e| {
+            e.context(format!(
+                "cannot write the checkpoint of migration {}",
+                c.version
+            ))
+        })
 }
 
 /// Writes the checkpoint's progress (run it in the batch's transaction). The state is
@@ -365,7 +376,12 @@ pub(crate) async fn save(engine: &mut dyn Engine, c: &Checkpoint) -> Result<()> 
         .execute_with(&sql, &params)
         .await
         .map(|_| ())
-        .map_err(|e| e.context(format!("cannot write the checkpoint of migration {}", c.version)))
+        .map_err(|e| {
+            e.context(format!(
+                "cannot write the checkpoint of migration {}",
+                c.version
+            ))
+        })
 }
 
 /// Every checkpoint, oldest first; none when the table does not exist.
@@ -457,7 +473,9 @@ fn parse(row: &[Option<String>]) -> Result<Checkpoint> {
     };
     let key = |i: usize| -> Result<Option<KeyValue>> {
         text(i)
-            .map(|t| serde_json::from_str::<KeyValue>(&t).map_err(|_| bad("a key that is not JSON")))
+            .map(|t| {
+                serde_json::from_str::<KeyValue>(&t).map_err(|_| bad("a key that is not JSON"))
+            })
             .transpose()
     };
     Ok(Checkpoint {

@@ -63,12 +63,12 @@ pub(crate) async fn run(
     }
     let keyset = Keyset::prepare(engine, &step.path, directive, &step.statements).await?;
     checkpoint::ensure(engine).await?;
-    let lag = if run.settings.replicas.is_empty() && engine.dialect() != crate::sql::Dialect::Postgres
-    {
-        None
-    } else {
-        Some(LagWatch::connect(engine.dialect(), &run.settings.replicas).await?)
-    };
+    let lag =
+        if run.settings.replicas.is_empty() && engine.dialect() != crate::sql::Dialect::Postgres {
+            None
+        } else {
+            Some(LagWatch::connect(engine.dialect(), &run.settings.replicas).await?)
+        };
     engine
         .set_lock_timeout(run.settings.lock_timeout)
         .await
@@ -234,13 +234,20 @@ async fn start(
 }
 
 /// A backfill found in progress: its ledger row must still hold the file's checksum.
-async fn resume(engine: &mut dyn Engine, migration: &Migration, ledger_id: i64) -> Result<Checkpoint> {
+async fn resume(
+    engine: &mut dyn Engine,
+    migration: &Migration,
+    ledger_id: i64,
+) -> Result<Checkpoint> {
     let rows = ledger::rows(engine).await?;
     let row = rows
         .iter()
         .find(|r| r.id == ledger_id)
         .ok_or_else(|| Error::Refused {
-            message: format!("migration {}: ledger row {ledger_id} is gone", migration.version),
+            message: format!(
+                "migration {}: ledger row {ledger_id} is gone",
+                migration.version
+            ),
         })?;
     if row.checksum != migration.checksum {
         return Err(Error::Refused {
@@ -396,7 +403,7 @@ impl Executor<'_> {
                         batch_size: self.sizer.size(),
                         backoff,
                     });
-                    self.sleep(backoff).await;
+                    sleep(&self.run.stop, backoff).await;
                     continue;
                 }
                 Err(BatchError::Other(error)) => return Err(self.stopped_by_error(error).await),
@@ -404,7 +411,7 @@ impl Executor<'_> {
             let took = began.elapsed();
             self.sizer.observe(walked, took);
             self.progress(pass);
-            self.sleep(self.pause_after(walked, took)).await;
+            sleep(&self.run.stop, self.pause_after(walked, took)).await;
         }
     }
 
@@ -467,7 +474,8 @@ impl Executor<'_> {
 
     /// Lock timeouts and deadlocks are retried with a smaller batch; anything else stops.
     fn classify(&self, error: DbError) -> BatchError {
-        if error.kind == DbErrorKind::LockTimeout || error.message.to_lowercase().contains("deadlock")
+        if error.kind == DbErrorKind::LockTimeout
+            || error.message.to_lowercase().contains("deadlock")
         {
             BatchError::Lock(error)
         } else {
@@ -492,18 +500,6 @@ impl Executor<'_> {
             pause = pause.max(least.saturating_sub(took));
         }
         pause
-    }
-
-    /// Sleeps, waking early when a stop is asked for.
-    async fn sleep(&self, total: Duration) {
-        let until = Instant::now() + total;
-        while !self.run.stop.is_requested() {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            tokio::time::sleep(left.min(Duration::from_millis(100))).await;
-        }
     }
 
     fn progress(&mut self, pass: Pass) {
@@ -539,10 +535,10 @@ impl Executor<'_> {
         let where_it_is = format!(
             "{} rows done, checkpoint {}",
             self.cp.rows_done + self.cp.canary_rows,
-            self.cp
-                .last_key
-                .as_ref()
-                .map_or_else(|| "before the first key".to_string(), |k| format!("at key {}", k.join(", ")))
+            self.cp.last_key.as_ref().map_or_else(
+                || "before the first key".to_string(),
+                |k| format!("at key {}", k.join(", "))
+            )
         );
         if self.run.stop.is_requested() {
             let message = format!(
@@ -671,7 +667,11 @@ impl Executor<'_> {
         let queries: Vec<(Statement, String)> = verify
             .statements
             .iter()
-            .filter_map(|s| self.keyset.canary_verify(&s.sql).map(|sql| (s.clone(), sql)))
+            .filter_map(|s| {
+                self.keyset
+                    .canary_verify(&s.sql)
+                    .map(|sql| (s.clone(), sql))
+            })
             .collect();
         if queries.is_empty() {
             (self.events)(Event::Notice(format!(
@@ -759,7 +759,10 @@ impl Executor<'_> {
                 .map(|s| (s.clone(), verify_sql_for_whole_table(&s.sql, dialect)))
                 .collect();
             match run_verify(self.engine, &verify.path, &queries).await {
-                Ok(n) => (self.events)(Event::VerifyPassed { version, queries: n }),
+                Ok(n) => (self.events)(Event::VerifyPassed {
+                    version,
+                    queries: n,
+                }),
                 Err(error) => {
                     let note = format!(
                         "all batches committed ({} rows walked, {} changed), but verify failed: \
@@ -839,6 +842,18 @@ impl Executor<'_> {
     }
 }
 
+/// Sleeps, waking early when a stop is asked for.
+async fn sleep(stop: &super::StopSignal, total: Duration) {
+    let until = Instant::now() + total;
+    while !stop.is_requested() {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        tokio::time::sleep(left.min(Duration::from_millis(100))).await;
+    }
+}
+
 /// Runs verify queries; each must return no rows, or one row holding a single 0.
 async fn run_verify(
     engine: &mut dyn Engine,
@@ -864,7 +879,8 @@ async fn run_verify(
                 .iter()
                 .take(5)
                 .map(|row| {
-                    let cells: Vec<&str> = row.iter().map(|c| c.as_deref().unwrap_or("NULL")).collect();
+                    let cells: Vec<&str> =
+                        row.iter().map(|c| c.as_deref().unwrap_or("NULL")).collect();
                     format!("({})", cells.join(", "))
                 })
                 .collect();
@@ -999,7 +1015,10 @@ mod tests {
         let mut sizer = Sizer::new(&settings, None, 1000);
         // Cheap rows: 1000 rows in 10 ms; the size doubles per batch up to the target.
         for _ in 0..3 {
-            sizer.observe(sizer.size(), Duration::from_millis(10) * (sizer.size() as u32 / 1000));
+            sizer.observe(
+                sizer.size(),
+                Duration::from_millis(10) * (sizer.size() as u32 / 1000),
+            );
         }
         assert_eq!(sizer.size(), 8000);
         // Expensive rows: 1 ms each; the size halves toward 150 rows.

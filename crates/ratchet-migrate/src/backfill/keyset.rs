@@ -124,7 +124,8 @@ impl BatchStatement {
             "fail",
         ];
         while top.get(i).is_some_and(|t| {
-            modifiers.iter().any(|m| t.is_word(m)) && !top.get(i + 1).is_some_and(|n| n.is_word("set"))
+            modifiers.iter().any(|m| t.is_word(m))
+                && !top.get(i + 1).is_some_and(|n| n.is_word("set"))
         }) {
             i += 1;
         }
@@ -145,7 +146,9 @@ impl BatchStatement {
         };
         let mut end = top[i].end();
         i += 1;
-        while top.get(i).is_some_and(|t| t.is_punct(b'.')) && top.get(i + 1).is_some_and(|t| is_name(t)) {
+        while top.get(i).is_some_and(|t| t.is_punct(b'.'))
+            && top.get(i + 1).is_some_and(|t| is_name(t))
+        {
             end = top[i + 1].end();
             i += 2;
         }
@@ -154,7 +157,9 @@ impl BatchStatement {
             i += 1;
         }
         if top.get(i).is_some_and(|t| t.is_punct(b',')) {
-            return Err("a backfill changes one table; a multi-table statement is not supported".into());
+            return Err(
+                "a backfill changes one table; a multi-table statement is not supported".into(),
+            );
         }
         let mut reference = table_sql.clone();
         if top.get(i).is_some_and(|t| t.is_word("as")) {
@@ -189,7 +194,10 @@ impl BatchStatement {
             }
         }
         let filter = filter_start.map(|from| from..last_end);
-        if filter.as_ref().is_some_and(|r| sql[r.clone()].trim().is_empty()) {
+        if filter
+            .as_ref()
+            .is_some_and(|r| sql[r.clone()].trim().is_empty())
+        {
             return Err("the WHERE clause is empty".into());
         }
         Ok(BatchStatement {
@@ -352,9 +360,8 @@ impl Keyset {
             .map_err(|m| source_error(statement.line, format!("{m}; it cannot run in batches")))?;
         let facts = crate::sql::facts::analyze(statement, dialect);
         let changed = facts.actions.iter().find_map(|a| match &a.op {
-            crate::sql::facts::Op::Update { table, .. } | crate::sql::facts::Op::Delete { table, .. } => {
-                Some(table.clone())
-            }
+            crate::sql::facts::Op::Update { table, .. }
+            | crate::sql::facts::Op::Delete { table, .. } => Some(table.clone()),
             _ => None,
         });
         let directive_table = directive
@@ -427,16 +434,25 @@ impl Keyset {
             .join(", ")
     }
 
+    /// The key columns as text, aliased: PostgreSQL names `CAST(id AS text)` "id", and an
+    /// `ORDER BY id` would then sort by the text.
     fn selected_keys(&self) -> String {
         self.keys
             .iter()
-            .map(|k| as_text(self.dialect, &k.quoted))
+            .enumerate()
+            .map(|(i, k)| format!("{} AS ratchet_key_{i}", as_text(self.dialect, &k.quoted)))
             .collect::<Vec<_>>()
             .join(", ")
     }
 
     /// `key > value` or `key <= value`, as a row value or spelled out.
-    fn compare(&self, sql: &mut Sql, qualifier: Option<&str>, cmp: Cmp, value: &KeyValue) -> String {
+    fn compare(
+        &self,
+        sql: &mut Sql,
+        qualifier: Option<&str>,
+        cmp: Cmp,
+        value: &KeyValue,
+    ) -> String {
         let columns: Vec<String> = self
             .keys
             .iter()
@@ -485,7 +501,13 @@ impl Keyset {
     }
 
     /// `(after, up_to]` as a condition.
-    fn range(&self, sql: &mut Sql, qualifier: Option<&str>, after: Option<&KeyValue>, up_to: &KeyValue) -> String {
+    fn range(
+        &self,
+        sql: &mut Sql,
+        qualifier: Option<&str>,
+        after: Option<&KeyValue>,
+        up_to: &KeyValue,
+    ) -> String {
         // Placeholders are numbered (or, with `?`, bound) in the order they are written.
         let lower = after.map(|after| self.compare(sql, qualifier, Cmp::After, after));
         let upper = self.compare(sql, qualifier, Cmp::UpTo, up_to);
@@ -518,11 +540,16 @@ impl Keyset {
             self.statement.table_sql,
             self.key_list(None, true)
         );
-        let rows = engine
-            .query(&sql)
-            .await
-            .map_err(|e| e.context(format!("cannot read the greatest key of {}", self.statement.table_sql)))?;
-        Ok(rows.into_iter().next().map(|row| row.into_iter().map(Option::unwrap_or_default).collect()))
+        let rows = engine.query(&sql).await.map_err(|e| {
+            e.context(format!(
+                "cannot read the greatest key of {}",
+                self.statement.table_sql
+            ))
+        })?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .map(|row| row.into_iter().map(Option::unwrap_or_default).collect()))
     }
 
     /// The key `n` rows after `after` (within `up_to`), or `None` when fewer remain.
@@ -537,10 +564,15 @@ impl Keyset {
         let mut sql = Sql::new(self.dialect);
         let range = self.range(&mut sql, None, after, up_to);
         let canary = match pass {
-            Pass::Canary => self.canary_condition(pass).map(|c| format!(" AND {c}")).unwrap_or_default(),
+            Pass::Canary => self
+                .canary_condition(pass)
+                .map(|c| format!(" AND {c}"))
+                .unwrap_or_default(),
             Pass::Main | Pass::FinalPass => String::new(),
         };
-        let offset = sql.placeholder(Param::Int(i64::try_from(n.saturating_sub(1)).unwrap_or(i64::MAX)));
+        let offset = sql.placeholder(Param::Int(
+            i64::try_from(n.saturating_sub(1)).unwrap_or(i64::MAX),
+        ));
         sql.push(&format!(
             "SELECT {} FROM {} WHERE {range}{canary} ORDER BY {} LIMIT 1 OFFSET {offset}",
             self.selected_keys(),
@@ -550,8 +582,16 @@ impl Keyset {
         let rows = engine
             .query_with(&sql.text, &sql.params)
             .await
-            .map_err(|e| e.context(format!("cannot read the next batch boundary of {}", self.statement.table_sql)))?;
-        Ok(rows.into_iter().next().map(|row| row.into_iter().map(Option::unwrap_or_default).collect()))
+            .map_err(|e| {
+                e.context(format!(
+                    "cannot read the next batch boundary of {}",
+                    self.statement.table_sql
+                ))
+            })?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .map(|row| row.into_iter().map(Option::unwrap_or_default).collect()))
     }
 
     /// Rows in `(after, up_to]` (the last, short batch).
@@ -565,7 +605,10 @@ impl Keyset {
         let mut sql = Sql::new(self.dialect);
         let range = self.range(&mut sql, None, after, up_to);
         let canary = match pass {
-            Pass::Canary => self.canary_condition(pass).map(|c| format!(" AND {c}")).unwrap_or_default(),
+            Pass::Canary => self
+                .canary_condition(pass)
+                .map(|c| format!(" AND {c}"))
+                .unwrap_or_default(),
             Pass::Main | Pass::FinalPass => String::new(),
         };
         sql.push(&format!(
@@ -576,13 +619,23 @@ impl Keyset {
         let rows = engine
             .query_with(&sql.text, &sql.params)
             .await
-            .map_err(|e| e.context(format!("cannot count the rows of the last batch of {}", self.statement.table_sql)))?;
+            .map_err(|e| {
+                e.context(format!(
+                    "cannot count the rows of the last batch of {}",
+                    self.statement.table_sql
+                ))
+            })?;
         Ok(first_number(&rows).unwrap_or(0))
     }
 
     /// The statement restricted to the batch `(after, up_to]` (and the canary), with its
     /// parameters.
-    pub(crate) fn batch(&self, pass: Pass, after: Option<&KeyValue>, up_to: &KeyValue) -> (String, Vec<Param>) {
+    pub(crate) fn batch(
+        &self,
+        pass: Pass,
+        after: Option<&KeyValue>,
+        up_to: &KeyValue,
+    ) -> (String, Vec<Param>) {
         let mut sql = Sql::new(self.dialect);
         let mut condition = self.range(&mut sql, Some(&self.statement.reference), after, up_to);
         if let Some(canary) = self.canary_condition(pass) {
@@ -618,7 +671,11 @@ impl Keyset {
                         vec![Param::Text(name)],
                     ),
                 };
-                engine.query_with(sql, &params).await.ok().and_then(|rows| first_number(&rows))
+                engine
+                    .query_with(sql, &params)
+                    .await
+                    .ok()
+                    .and_then(|rows| first_number(&rows))
             }
             Dialect::Sqlite => None,
         };
@@ -627,7 +684,10 @@ impl Keyset {
         }
         // No statistics yet (a new table): count. SQLite always counts; it has no estimate.
         let rows = engine
-            .query(&format!("SELECT {} FROM {table}", as_text(self.dialect, "count(*)")))
+            .query(&format!(
+                "SELECT {} FROM {table}",
+                as_text(self.dialect, "count(*)")
+            ))
             .await
             .map_err(|e| e.context(format!("cannot count the rows of {table}")))?;
         Ok(first_number(&rows))
@@ -790,27 +850,36 @@ async fn describe_keys(
     let mut described = Vec::new();
     for key in keys {
         let wanted = key.trim_matches(|c| c == '"' || c == '`');
-        let found = columns
-            .iter()
-            .find(|(n, _, _)| n == wanted)
-            .or_else(|| columns.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(wanted)));
+        let found = columns.iter().find(|(n, _, _)| n == wanted).or_else(|| {
+            columns
+                .iter()
+                .find(|(n, _, _)| n.eq_ignore_ascii_case(wanted))
+        });
         let (column, ty, nullable) = match found {
             Some(c) => c.clone(),
             None if dialect == Dialect::Sqlite
-                && ["rowid", "_rowid_", "oid"].iter().any(|r| wanted.eq_ignore_ascii_case(r)) =>
+                && ["rowid", "_rowid_", "oid"]
+                    .iter()
+                    .any(|r| wanted.eq_ignore_ascii_case(r)) =>
             {
                 (wanted.to_string(), "integer".to_string(), false)
             }
             None => {
                 return Ok(Err(format!(
                     "key column `{key}` is not a column of {table_sql}; the columns are {}",
-                    columns.iter().map(|(n, _, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                    columns
+                        .iter()
+                        .map(|(n, _, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         };
         let cast = match dialect {
             Dialect::Postgres => Cast::Postgres(ty.clone()),
-            Dialect::Mysql if ty.contains("int") && ty.contains("unsigned") => Cast::Mysql("UNSIGNED"),
+            Dialect::Mysql if ty.contains("int") && ty.contains("unsigned") => {
+                Cast::Mysql("UNSIGNED")
+            }
             Dialect::Mysql if ty.contains("int") => Cast::Mysql("SIGNED"),
             Dialect::Mysql if ty.contains("binary") || ty.contains("blob") => {
                 return Ok(Err(format!(
@@ -820,7 +889,9 @@ async fn describe_keys(
             }
             // SQLite's affinity rules, by the declared type's name.
             Dialect::Sqlite if ty.contains("int") => Cast::SqliteInteger,
-            Dialect::Sqlite if ty.contains("char") || ty.contains("clob") || ty.contains("text") => {
+            Dialect::Sqlite
+                if ty.contains("char") || ty.contains("clob") || ty.contains("text") =>
+            {
                 Cast::None
             }
             Dialect::Sqlite if ty.is_empty() || ty.contains("blob") => Cast::None,
@@ -858,10 +929,16 @@ mod tests {
         let s = parse("UPDATE public.orders AS o SET p = 1 RETURNING o.id");
         assert_eq!(s.table_sql, "public.orders");
         assert_eq!(s.reference, "o");
-        assert_eq!(s.restricted("k"), "UPDATE public.orders AS o SET p = 1 WHERE k RETURNING o.id");
+        assert_eq!(
+            s.restricted("k"),
+            "UPDATE public.orders AS o SET p = 1 WHERE k RETURNING o.id"
+        );
         let s = parse("DELETE FROM events e WHERE e.kind = 'x' -- old\n");
         assert_eq!(s.reference, "e");
-        assert_eq!(s.restricted("k"), "DELETE FROM events e WHERE (e.kind = 'x') AND k -- old\n");
+        assert_eq!(
+            s.restricted("k"),
+            "DELETE FROM events e WHERE (e.kind = 'x') AND k -- old\n"
+        );
         let s = parse(
             "WITH m AS (SELECT 1 WHERE true) UPDATE t SET a = (SELECT b FROM u WHERE u.id = t.id) \
              FROM m WHERE t.a IS NULL",
@@ -905,8 +982,16 @@ mod tests {
             dialect,
             statement: BatchStatement::parse("UPDATE t SET a = 1", dialect).unwrap(),
             keys: vec![
-                KeyColumn { quoted: quote_ident(dialect, "tenant"), cast: Cast::None, nullable: false },
-                KeyColumn { quoted: quote_ident(dialect, "id"), cast: Cast::None, nullable: false },
+                KeyColumn {
+                    quoted: quote_ident(dialect, "tenant"),
+                    cast: Cast::None,
+                    nullable: false,
+                },
+                KeyColumn {
+                    quoted: quote_ident(dialect, "id"),
+                    cast: Cast::None,
+                    nullable: false,
+                },
             ],
             canary: Some("tenant = 1".into()),
         };

@@ -195,12 +195,13 @@ async fn replica_lag(replica: &mut Replica) -> Result<Lag> {
                 let options = MySqlConnectOptions::from_str(&for_driver).map_err(|e| {
                     Error::Usage(format!("[backfill] replicas: bad URL {target}: {e}"))
                 })?;
-                let connected = MySqlConnection::connect_with(&options).await.map_err(|e| {
-                    Error::Connect {
-                        target: target.clone(),
-                        message: crate::url::scrub(&e.to_string(), url),
-                    }
-                })?;
+                let connected =
+                    MySqlConnection::connect_with(&options)
+                        .await
+                        .map_err(|e| Error::Connect {
+                            target: target.clone(),
+                            message: crate::url::scrub(&e.to_string(), url),
+                        })?;
                 *conn = Some(connected);
             }
             let Some(db) = conn.as_mut() else {

@@ -179,7 +179,10 @@ pub struct BackfillStatus {
 /// Every backfill's checkpoint, newest state of each run, with its rate and ETA.
 /// `migrator_running` says whether a ratchet holds the migrator lock now: a `running`
 /// checkpoint without one is shown as `interrupted`.
-pub async fn status(engine: &mut dyn Engine, migrator_running: bool) -> Result<Vec<BackfillStatus>> {
+pub async fn status(
+    engine: &mut dyn Engine,
+    migrator_running: bool,
+) -> Result<Vec<BackfillStatus>> {
     let checkpoints = checkpoint::all(engine).await?;
     Ok(checkpoints
         .into_iter()
@@ -260,8 +263,10 @@ pub(crate) async fn unpause(engine: &mut dyn Engine, version: Option<i64>) -> Re
         if c.state == State::Paused {
             checkpoint::set_state(engine, c.id, &[State::Paused], State::Running, None).await?;
         }
-        if matches!(c.state, State::Paused | State::Running | State::CanaryVerified)
-            && !versions.contains(&c.version)
+        if matches!(
+            c.state,
+            State::Paused | State::Running | State::CanaryVerified
+        ) && !versions.contains(&c.version)
         {
             versions.push(c.version);
         }

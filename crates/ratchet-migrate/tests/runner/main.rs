@@ -4,6 +4,7 @@
 
 mod support;
 
+mod backfill;
 mod failures;
 mod ledger_ops;
 mod locking;
