@@ -65,6 +65,12 @@ pub async fn run(project: &Project, args: &UpArgs) -> Result<Outcome> {
     let applied = runner.up(&set, &options).await?;
     if format == Format::Json {
         render::print_json(&AppliedJson { applied: &applied })?;
+    } else if args.canary_only {
+        println!(
+            "applied {} migration(s) to {target}; stopped at the first backfill's canary \
+             (--canary-only)",
+            applied.len()
+        );
     } else if applied.is_empty() {
         println!("nothing to apply: {target} is up to date");
     } else {

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod backfill;
 mod errors;
 mod lint;
 mod locking;
