@@ -8,5 +8,6 @@ mod backfill;
 mod failures;
 mod ledger_ops;
 mod locking;
+mod replica;
 mod round_trip;
 mod tls;
