@@ -444,7 +444,12 @@ impl Executor<'_> {
             next.batch_size = self.sizer.size();
             next.note = None;
             if matches!(pass, Pass::Main | Pass::FinalPass) {
-                next.rows_estimated = Some(next.rows_estimated.unwrap_or(0).max(next.rows_done));
+                // Refined as it goes: never below the rows walked, exact at the end.
+                next.rows_estimated = if next.last_key == next.end_key {
+                    Some(next.rows_done)
+                } else {
+                    Some(next.rows_estimated.unwrap_or(0).max(next.rows_done))
+                };
             }
             next.elapsed_ms += millis(self.clock.elapsed());
             checkpoint::save(self.engine, &next)

@@ -184,6 +184,9 @@ pub async fn status(
     migrator_running: bool,
 ) -> Result<Vec<BackfillStatus>> {
     let checkpoints = checkpoint::all(engine).await?;
+    let rows = ledger::rows(engine).await?;
+    // A run whose ledger row `ratchet repair` cleared will never go on: it is abandoned.
+    let cleared = |c: &Checkpoint| rows.iter().any(|r| r.id == c.ledger_id && !r.is_live());
     Ok(checkpoints
         .into_iter()
         .map(|c| {
@@ -201,6 +204,8 @@ pub async fn status(
                 _ => None,
             };
             let shown_state = match c.state {
+                State::Done => "done".to_string(),
+                _ if cleared(&c) => "abandoned".to_string(),
                 State::Running if !migrator_running => "interrupted".to_string(),
                 other => other.as_str().to_string(),
             };
@@ -219,8 +224,13 @@ pub async fn status(
 /// no lock: the ratchet running the backfill holds it.
 pub async fn pause(engine: &mut dyn Engine, version: Option<i64>) -> Result<Vec<i64>> {
     let mut paused = Vec::new();
+    let live = in_progress(engine).await?;
     for c in checkpoint::all(engine).await? {
-        if version.is_some_and(|v| v != c.version) {
+        let current = matches!(
+            live.get(&c.version),
+            Some(InProgress::Resume { ledger_id }) if *ledger_id == c.ledger_id
+        );
+        if version.is_some_and(|v| v != c.version) || !current {
             continue;
         }
         let note = "paused by `ratchet backfill pause`; `ratchet backfill resume` continues it";

@@ -317,6 +317,32 @@ async fn canary_stops_a_bad_mapping(kind: Kind) {
     let err = backfill_up(&db, &folder, &events).await.unwrap_err();
     assert!(is_refused(&err), "{err}");
     assert!(err.to_string().contains("ratchet repair 1"), "{err}");
+    // Fix the mapping, clear the failed run: `up` starts the backfill over, canary first;
+    // the old run shows as abandoned.
+    folder.write(
+        "0001_fill.up.sql",
+        &format!("-- ratchet:backfill table=orders key=id canary=\"id > 80\"\n{FILL}"),
+    );
+    db.execute("UPDATE orders SET priority = NULL");
+    let mut engine = connect(&db).await;
+    let set = folder.set(engine.dialect());
+    let mut sink = |_| {};
+    Runner::new(engine.as_mut(), quick_settings(), &mut sink)
+        .repair(&set, &[1], Some("fixed the mapping"))
+        .await
+        .unwrap();
+    assert_eq!(
+        backfill_up(&db, &folder, &events).await.unwrap(),
+        vec![1, 2]
+    );
+    assert_eq!(updates(&db), vec![(1, 80), (2, 20)]);
+    let states: Vec<String> = backfill::status(engine.as_mut(), false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.shown_state)
+        .collect();
+    assert_eq!(states, vec!["abandoned", "done"]);
 }
 
 /// A good canary passes, then the rest is done without doing the canary's rows twice;
@@ -727,7 +753,42 @@ async fn null_keys_are_refused(kind: Kind) {
     assert!(db.ledger().is_empty());
 }
 
+/// A configured replica that is not one is refused before anything runs: PostgreSQL
+/// (`pg_is_in_recovery()`) and MySQL (`SHOW REPLICA STATUS` is empty).
+async fn a_replica_url_that_is_no_replica_is_refused(kind: Kind) {
+    if kind == Kind::Sqlite {
+        return;
+    }
+    let Some(db) = TestDb::of(kind) else { return };
+    let rows: Vec<String> = (1..=5).map(|k| format!("({k}, {k})")).collect();
+    create_orders(&db, &format!("id {} NOT NULL", bigint(kind)), "id", &rows);
+    let folder = folder_with("-- ratchet:backfill table=orders key=id", FILL, NO_NULLS);
+    let settings = BackfillSettings {
+        replicas: vec![db.url.clone()],
+        ..settings()
+    };
+    let mut sink = |_| {};
+    let err = run_up(
+        &db,
+        &folder,
+        &UpOptions::default(),
+        settings,
+        StopSignal::new(),
+        &mut sink,
+    )
+    .await
+    .unwrap_err();
+    let expected = match kind {
+        Kind::Postgres => "is not a replica (pg_is_in_recovery() is false)",
+        _ => "is not a replica (SHOW REPLICA STATUS is empty)",
+    };
+    assert!(err.to_string().contains(expected), "{err}");
+    assert_eq!(updates(&db), vec![(0, 5)]);
+    assert!(db.ledger().is_empty());
+}
+
 engine_tests!(
+    a_replica_url_that_is_no_replica_is_refused,
     sparse_negative_and_bigint_keys,
     prefilled_ranges,
     uuid_keys,
