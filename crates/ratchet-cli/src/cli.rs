@@ -99,6 +99,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// Write a new forward migration that undoes an applied one.
     Revert(RevertArgs),
+    /// Inspect, pause and resume batched backfills.
+    Backfill(BackfillArgs),
 }
 
 /// `ratchet graph`.
@@ -116,6 +118,44 @@ pub struct RevertArgs {
     /// The applied migration to undo.
     #[arg(value_name = "VERSION", value_parser = parse_version)]
     pub version: i64,
+}
+
+/// `ratchet backfill`.
+#[derive(Debug, Args)]
+pub struct BackfillArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: BackfillCommand,
+}
+
+/// `ratchet backfill <command>`.
+#[derive(Debug, Subcommand)]
+pub enum BackfillCommand {
+    /// Show each backfill: state, rows done, rate and ETA.
+    Status {
+        /// Only this migration's backfill.
+        #[arg(value_name = "VERSION", value_parser = parse_version)]
+        version: Option<i64>,
+    },
+    /// Pause running backfills: a running ratchet stops after its current batch, and `up`
+    /// leaves them until `ratchet backfill resume`.
+    Pause {
+        /// Only this migration's backfill.
+        #[arg(value_name = "VERSION", value_parser = parse_version)]
+        version: Option<i64>,
+    },
+    /// Continue paused or interrupted backfills from their last committed batch.
+    Resume {
+        /// Only this migration's backfill.
+        #[arg(value_name = "VERSION", value_parser = parse_version)]
+        version: Option<i64>,
+        /// After the keys that existed at the start, walk the keys added since.
+        #[arg(long)]
+        final_pass: bool,
+        /// Lock options.
+        #[command(flatten)]
+        lock: LockArgs,
+    },
 }
 
 /// `ratchet new`.
@@ -179,6 +219,13 @@ pub struct UpArgs {
     /// Go on although applied migrations have no file.
     #[arg(long)]
     pub ignore_missing: bool,
+    /// Stop after the first backfill's canary (its batches and verify queries), for a
+    /// person to look; `ratchet up` then continues.
+    #[arg(long)]
+    pub canary_only: bool,
+    /// After a backfill's keys that existed at its start, walk the keys added since.
+    #[arg(long)]
+    pub final_pass: bool,
     /// Lock options.
     #[command(flatten)]
     pub lock: LockArgs,
@@ -291,8 +338,21 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 pub fn command_table() -> String {
     use clap::CommandFactory;
     let mut out = String::from("| command | what it does |\n|---|---|\n");
+    let mut commands: Vec<(String, clap::Command)> = Vec::new();
     for command in Cli::command().get_subcommands() {
-        let mut usage = format!("ratchet {}", command.get_name());
+        if command.has_subcommands() {
+            for sub in command.get_subcommands() {
+                commands.push((
+                    format!("{} {}", command.get_name(), sub.get_name()),
+                    sub.clone(),
+                ));
+            }
+        } else {
+            commands.push((command.get_name().to_string(), command.clone()));
+        }
+    }
+    for (name, command) in &commands {
+        let mut usage = format!("ratchet {name}");
         for arg in command.get_arguments() {
             if arg.is_global_set() || arg.get_id() == "help" {
                 continue;

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod progress;
 mod render;
 
 use std::process::ExitCode;
@@ -42,7 +43,9 @@ fn main() -> ExitCode {
         Ok(Outcome::ProblemsFound) => ExitCode::from(3),
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(if e.is_bad_input() {
+            ExitCode::from(if e.is_interrupt() {
+                130
+            } else if e.is_bad_input() {
                 2
             } else if e.is_check_failure() {
                 3

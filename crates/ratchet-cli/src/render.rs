@@ -16,15 +16,16 @@ use crate::cli::Format;
 
 /// A sink for library events: lines on stdout, or on stderr when stdout carries JSON.
 pub fn event_printer(format: Format) -> impl FnMut(Event) + Send {
+    // Backfill progress is a bar on a terminal, periodic lines elsewhere.
+    let mut progress = crate::progress::ProgressView::new(format);
     move |event| {
+        if progress.handle(&event) {
+            return;
+        }
         let Some(line) = event_line(&event) else {
             return;
         };
-        if format == Format::Human {
-            println!("{line}");
-        } else {
-            eprintln!("{line}");
-        }
+        progress.line(&line);
     }
 }
 
@@ -127,6 +128,55 @@ fn event_line(event: &Event) -> Option<String> {
             }
             line
         }
+        Event::BackfillStarted {
+            version,
+            table,
+            key,
+            rows_estimated,
+            resumed_at,
+            canary,
+        } => {
+            let mut line = format!("backfill {version} {table} by {}", key.join(", "));
+            if let Some(rows) = rows_estimated {
+                line.push_str(&format!(": ~{rows} rows"));
+            }
+            if let Some(canary) = canary {
+                line.push_str(&format!(", canary first: {canary}"));
+            }
+            if let Some(done) = resumed_at {
+                line.push_str(&format!(" (resuming: {done} rows already done)"));
+            }
+            line
+        }
+        Event::BackfillThrottled {
+            version,
+            reason,
+            wait,
+        } => format!(
+            "backfill {version} waits: {reason}; looking again every {}",
+            duration(*wait)
+        ),
+        Event::BackfillLockTimeout {
+            version,
+            attempt,
+            retries,
+            batch_size,
+            backoff,
+        } => format!(
+            "backfill {version}: a batch timed out waiting for a lock ({attempt}/{retries}); \
+             retrying with {batch_size} rows in {}",
+            duration(*backoff)
+        ),
+        Event::BackfillCanaryPassed {
+            version,
+            rows,
+            queries,
+        } => format!(
+            "backfill {version}: canary done ({rows} rows) and verified by {queries} quer{}",
+            if *queries == 1 { "y" } else { "ies" }
+        ),
+        Event::BackfillStopped { message, .. } => message.clone(),
+        Event::BackfillProgress(progress) => crate::progress::plain_line(progress),
         _ => return None,
     })
 }

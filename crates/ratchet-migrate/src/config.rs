@@ -19,6 +19,10 @@
 //!
 //! [snapshots]
 //! dir = ".ratchet/snapshots"    # schema snapshots saved before risky migrations
+//! [backfill]                     # see docs/backfills.md
+//! target_batch_time = "150ms"
+//! max_replica_lag = "5s"
+//! replicas = ["postgres://replica-1/app"]
 //!
 //! [targets.green]
 //! url = "postgres://..."
@@ -75,6 +79,57 @@ pub struct Config {
     /// `[snapshots] dir`, relative to the project folder: where `up` and `down` save a
     /// schema snapshot before a migration that destroys data or rewrites a table.
     pub snapshots_dir: PathBuf,
+    /// `[backfill]`: how batched backfills run.
+    pub backfill: BackfillSettings,
+}
+
+/// `[backfill]`: how batched backfills (`-- ratchet:backfill`) run. See docs/backfills.md.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackfillSettings {
+    /// Each batch aims to take about this long (`target_batch_time`, default 150 ms).
+    pub target_batch_time: Duration,
+    /// Rows of the first batch (`batch_size`, default 1000).
+    pub batch_size: u64,
+    /// The smallest batch the adaptive size goes down to (`min_batch_size`, default 10).
+    pub min_batch_size: u64,
+    /// The largest batch (`max_batch_size`, default 100000).
+    pub max_batch_size: u64,
+    /// How long one batch waits for a row or table lock before it gives up, shrinks and
+    /// backs off (`lock_timeout`, default 500 ms; MySQL rounds up to whole seconds).
+    pub lock_timeout: Duration,
+    /// Lock timeouts in a row after which the backfill stops (`lock_retries`, default 20).
+    pub lock_retries: u32,
+    /// At most this many rows per second (`max_rows_per_second`; none by default).
+    pub max_rows_per_second: Option<u64>,
+    /// After each batch, pause for this fraction of the batch's time (`pause_ratio`,
+    /// default 0: 1.0 pauses as long as the batch took).
+    pub pause_ratio: f64,
+    /// Replica lag above which the backfill pauses (`max_replica_lag`, default 5 s).
+    pub max_replica_lag: Duration,
+    /// Replicas whose lag is watched (`replicas`, URLs; `${VAR}` expanded). On PostgreSQL
+    /// the primary's own `pg_stat_replication` is watched as well.
+    pub replicas: Vec<String>,
+    /// After the keys that existed at the start, run a final pass over keys added since
+    /// (`final_pass`, default false; `ratchet up --final-pass`).
+    pub final_pass: bool,
+}
+
+impl Default for BackfillSettings {
+    fn default() -> Self {
+        BackfillSettings {
+            target_batch_time: Duration::from_millis(150),
+            batch_size: 1000,
+            min_batch_size: 10,
+            max_batch_size: 100_000,
+            lock_timeout: Duration::from_millis(500),
+            lock_retries: 20,
+            max_rows_per_second: None,
+            pause_ratio: 0.0,
+            max_replica_lag: Duration::from_secs(5),
+            replicas: Vec::new(),
+            final_pass: false,
+        }
+    }
 }
 
 /// The default of `[snapshots] dir`.
@@ -114,6 +169,7 @@ impl Default for Config {
             lint: LintSettings::default(),
             targets: BTreeMap::new(),
             snapshots_dir: PathBuf::from(DEFAULT_SNAPSHOTS_DIR),
+            backfill: BackfillSettings::default(),
         }
     }
 }
@@ -145,12 +201,31 @@ struct RawConfig {
     targets: BTreeMap<String, RawTarget>,
     #[serde(default)]
     snapshots: RawSnapshots,
+    #[serde(default)]
+    backfill: RawBackfill,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawSnapshots {
     dir: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBackfill {
+    target_batch_time: Option<String>,
+    batch_size: Option<u64>,
+    min_batch_size: Option<u64>,
+    max_batch_size: Option<u64>,
+    lock_timeout: Option<String>,
+    lock_retries: Option<u32>,
+    max_rows_per_second: Option<u64>,
+    pause_ratio: Option<f64>,
+    max_replica_lag: Option<String>,
+    #[serde(default)]
+    replicas: Vec<String>,
+    final_pass: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -296,6 +371,7 @@ impl Config {
                 })
                 .collect::<Result<_>>()?,
         };
+        let backfill = parse_backfill(raw.backfill, &bad)?;
         Ok(Config {
             path: Some(path.to_path_buf()),
             database_url: raw.database.url,
@@ -313,7 +389,26 @@ impl Config {
                 .snapshots
                 .dir
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_SNAPSHOTS_DIR)),
+            backfill,
         })
+    }
+
+    /// The `[backfill] replicas` URLs with `${VAR}` expanded.
+    pub fn replica_urls(&self) -> Result<Vec<String>> {
+        let env = |name: &str| std::env::var(name).ok();
+        self.backfill
+            .replicas
+            .iter()
+            .map(|url| {
+                expand(url, "[backfill] replicas", &env).map_err(|message| Error::Config {
+                    path: self
+                        .path
+                        .clone()
+                        .unwrap_or_else(|| PathBuf::from(FILE_NAME)),
+                    message,
+                })
+            })
+            .collect()
     }
 
     /// The database URL to use, after the overrides, with `${VAR}` expanded.
@@ -370,6 +465,65 @@ impl Config {
             )),
         }
     }
+}
+
+/// Checks and fills in `[backfill]`.
+fn parse_backfill(raw: RawBackfill, bad: &impl Fn(String) -> Error) -> Result<BackfillSettings> {
+    let defaults = BackfillSettings::default();
+    let duration = |key: &str, value: Option<String>, default: Duration| match value {
+        None => Ok(default),
+        Some(v) => match humantime::parse_duration(&v) {
+            Ok(d) if !d.is_zero() => Ok(d),
+            Ok(_) => Err(bad(format!("[backfill] {key} must be more than zero"))),
+            Err(e) => Err(bad(format!(
+                "[backfill] {key} = \"{v}\": {e}; write a duration such as \"150ms\" or \"5s\""
+            ))),
+        },
+    };
+    let settings = BackfillSettings {
+        target_batch_time: duration(
+            "target_batch_time",
+            raw.target_batch_time,
+            defaults.target_batch_time,
+        )?,
+        batch_size: raw.batch_size.unwrap_or(defaults.batch_size),
+        min_batch_size: raw.min_batch_size.unwrap_or(defaults.min_batch_size),
+        max_batch_size: raw.max_batch_size.unwrap_or(defaults.max_batch_size),
+        lock_timeout: duration("lock_timeout", raw.lock_timeout, defaults.lock_timeout)?,
+        lock_retries: raw.lock_retries.unwrap_or(defaults.lock_retries),
+        max_rows_per_second: raw.max_rows_per_second,
+        pause_ratio: raw.pause_ratio.unwrap_or(defaults.pause_ratio),
+        max_replica_lag: duration(
+            "max_replica_lag",
+            raw.max_replica_lag,
+            defaults.max_replica_lag,
+        )?,
+        replicas: raw.replicas,
+        final_pass: raw.final_pass.unwrap_or(defaults.final_pass),
+    };
+    if settings.min_batch_size == 0 || settings.min_batch_size > settings.max_batch_size {
+        return Err(bad(format!(
+            "[backfill] min_batch_size = {} and max_batch_size = {}: the minimum must be at \
+             least 1 and at most the maximum",
+            settings.min_batch_size, settings.max_batch_size
+        )));
+    }
+    if settings.batch_size == 0 {
+        return Err(bad("[backfill] batch_size must be at least 1".into()));
+    }
+    if !(settings.pause_ratio >= 0.0 && settings.pause_ratio.is_finite()) {
+        return Err(bad(format!(
+            "[backfill] pause_ratio = {}: write a number of 0 or more (0.5 pauses half as long \
+             as each batch took)",
+            settings.pause_ratio
+        )));
+    }
+    if settings.max_rows_per_second == Some(0) {
+        return Err(bad(
+            "[backfill] max_rows_per_second must be at least 1 (leave it out for no limit)".into(),
+        ));
+    }
+    Ok(settings)
 }
 
 /// `"14"` → 140000, `"15.4"` → 150004 (PostgreSQL's `server_version_num`).
@@ -495,6 +649,39 @@ mod tests {
             Some(Severity::Warning)
         );
         assert_eq!(config.targets["green"], "postgres://h/green");
+    }
+
+    #[test]
+    fn backfill_section() {
+        let config = parse(
+            "[backfill]\ntarget_batch_time = \"80ms\"\nmax_rows_per_second = 500\n\
+             pause_ratio = 0.5\nmax_replica_lag = \"2s\"\nreplicas = [\"postgres://r/db\"]\n\
+             final_pass = true\nmin_batch_size = 5\n",
+        )
+        .unwrap();
+        assert_eq!(config.backfill.target_batch_time, Duration::from_millis(80));
+        assert_eq!(config.backfill.max_rows_per_second, Some(500));
+        assert_eq!(config.backfill.pause_ratio, 0.5);
+        assert_eq!(config.backfill.max_replica_lag, Duration::from_secs(2));
+        assert_eq!(
+            config.backfill.replicas,
+            vec!["postgres://r/db".to_string()]
+        );
+        assert!(config.backfill.final_pass);
+        assert_eq!(config.backfill.min_batch_size, 5);
+        assert_eq!(config.backfill.max_batch_size, 100_000);
+        assert_eq!(parse("").unwrap().backfill, BackfillSettings::default());
+        for (text, expected) in [
+            ("pause_ratio = -1", "[backfill] pause_ratio = -1"),
+            ("min_batch_size = 0", "[backfill] min_batch_size = 0"),
+            ("target_batch_time = \"0s\"", "must be more than zero"),
+            ("lag = 1", "unknown field `lag`"),
+        ] {
+            let err = parse(&format!("[backfill]\n{text}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -85,6 +85,15 @@ pub enum Error {
         /// The findings that block (and the others, for context).
         findings: Vec<crate::lint::Finding>,
     },
+    /// A backfill stopped on request (Ctrl-C, `ratchet backfill pause`) after checkpointing
+    /// its last batch; `ratchet up` or `ratchet backfill resume` continues it.
+    #[error("{message}")]
+    BackfillStopped {
+        /// What stopped and how to go on.
+        message: String,
+        /// Stopped by an interrupt (Ctrl-C) rather than a pause.
+        interrupted: bool,
+    },
     /// A verify query returned rows: the data migration did not do what it promised.
     #[error("{}:{line}: verify query returned {rows}\n  {statement}", path.display())]
     VerifyFailed {
@@ -112,6 +121,18 @@ impl Error {
     /// code 3.
     pub fn is_check_failure(&self) -> bool {
         matches!(self, Error::VerifyFailed { .. } | Error::LintRefused { .. })
+    }
+
+    /// True when a run stopped on an interrupt (Ctrl-C) after a clean checkpoint: exit
+    /// code 130, as shells expect.
+    pub fn is_interrupt(&self) -> bool {
+        matches!(
+            self,
+            Error::BackfillStopped {
+                interrupted: true,
+                ..
+            }
+        )
     }
 
     pub(crate) fn source(path: impl Into<PathBuf>, line: u32, message: impl Into<String>) -> Self {

@@ -104,4 +104,61 @@ pub enum Event {
     },
     /// `check-rollbacks` finished checking one migration.
     RollbackChecked(crate::check_rollbacks::MigrationCheck),
+    /// A batched backfill starts, or resumes from its checkpoint.
+    BackfillStarted {
+        /// The migration's version.
+        version: i64,
+        /// The table it walks.
+        table: String,
+        /// The key columns it walks, in order.
+        key: Vec<String>,
+        /// Rows the table holds, as the catalog estimates them.
+        rows_estimated: Option<u64>,
+        /// Where it resumes: rows already done, when resuming.
+        resumed_at: Option<u64>,
+        /// Its canary predicate, when it has one.
+        canary: Option<String>,
+    },
+    /// A batch committed, with the progress so far.
+    BackfillProgress(crate::backfill::Progress),
+    /// The backfill waits: replica lag, or a lock it could not get.
+    BackfillThrottled {
+        /// The migration's version.
+        version: i64,
+        /// Why, for people ("replica lag 7.2 s on replica-1 is above 5 s").
+        reason: String,
+        /// How long it waits before looking again.
+        wait: Duration,
+    },
+    /// A batch hit its lock timeout: it was rolled back, the batch size shrinks and the
+    /// backfill backs off before trying again.
+    BackfillLockTimeout {
+        /// The migration's version.
+        version: i64,
+        /// Lock timeouts in a row.
+        attempt: u32,
+        /// How many in a row are allowed.
+        retries: u32,
+        /// The smaller batch size it tries next.
+        batch_size: u64,
+        /// How long it waits first.
+        backoff: Duration,
+    },
+    /// The canary subset is done and its verify queries passed.
+    BackfillCanaryPassed {
+        /// The migration's version.
+        version: i64,
+        /// Rows the canary covered.
+        rows: u64,
+        /// Verify queries that checked it.
+        queries: usize,
+    },
+    /// A backfill stopped before the end and kept its checkpoint: Ctrl-C, `ratchet backfill
+    /// pause`, or `--canary-only`.
+    BackfillStopped {
+        /// The migration's version.
+        version: i64,
+        /// Why, and how to go on.
+        message: String,
+    },
 }

@@ -20,6 +20,7 @@
 //! }
 //! ```
 
+pub mod backfill;
 pub mod backups;
 pub mod check_rollbacks;
 pub mod config;

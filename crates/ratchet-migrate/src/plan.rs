@@ -53,6 +53,10 @@ pub struct Step {
 pub struct UpOptions {
     /// Apply pending migrations up to and including this version.
     pub to: Option<i64>,
+    /// Stop after the first backfill's canary (`--canary-only`), for a person to look.
+    pub canary_only: bool,
+    /// Walk the keys added since a backfill started, after the others (`--final-pass`).
+    pub final_pass: bool,
     /// Apply pending migrations older than the newest applied one.
     pub out_of_order: bool,
     /// Go on although applied migrations have no file.
@@ -94,8 +98,39 @@ pub fn up_plan(
     dialect: Dialect,
     server_version: u32,
 ) -> Result<Vec<Step>> {
+    up_plan_resuming(
+        set,
+        rows,
+        options,
+        dialect,
+        server_version,
+        &std::collections::BTreeMap::new(),
+    )
+}
+
+/// [`up_plan`] knowing the backfills in progress ([`crate::backfill::in_progress`]): the
+/// `failed` ledger row of a backfill that can go on (interrupted, stopped by an error,
+/// stopped after its canary) is not refused but resumed on that row; a paused one ends the
+/// plan before it.
+pub fn up_plan_resuming(
+    set: &MigrationSet,
+    rows: &[LedgerRow],
+    options: &UpOptions,
+    dialect: Dialect,
+    server_version: u32,
+    backfills: &std::collections::BTreeMap<i64, crate::backfill::InProgress>,
+) -> Result<Vec<Step>> {
+    use crate::backfill::InProgress;
     let statuses = status::compute(set, rows);
-    refuse_unhealthy(&statuses, options.ignore_missing)?;
+    let in_progress = |s: &status::MigrationStatus| {
+        s.state == State::Failed && backfills.contains_key(&s.version)
+    };
+    let unhealthy: Vec<status::MigrationStatus> = statuses
+        .iter()
+        .filter(|s| !in_progress(s))
+        .cloned()
+        .collect();
+    refuse_unhealthy(&unhealthy, options.ignore_missing)?;
     let newest_applied = statuses
         .iter()
         .filter(|s| s.state != State::Pending && s.state != State::RolledBack)
@@ -110,7 +145,7 @@ pub fn up_plan(
     }
     let pending: Vec<&Migration> = statuses
         .iter()
-        .filter(|s| matches!(s.state, State::Pending | State::RolledBack))
+        .filter(|s| matches!(s.state, State::Pending | State::RolledBack) || in_progress(s))
         .filter(|s| options.to.is_none_or(|to| s.version <= to))
         .filter_map(|s| set.get(s.version))
         .collect();
@@ -137,10 +172,23 @@ pub fn up_plan(
     let pending = apply_order(&graph, set, pending);
     refuse_missing_dependencies(&graph, set, &statuses, &pending, options)?;
     refuse_bad_reverts(set, rows, &pending)?;
-    pending
-        .into_iter()
-        .map(|m| step(m, &m.up, Direction::Up, dialect, server_version, None))
-        .collect()
+    let mut steps = Vec::new();
+    for m in pending {
+        let ledger_id = match backfills.get(&m.version) {
+            // A paused backfill holds back what comes after it.
+            Some(InProgress::Paused { .. }) => break,
+            Some(InProgress::Resume { ledger_id }) => Some(*ledger_id),
+            None => None,
+        };
+        let mut planned = step(m, &m.up, Direction::Up, dialect, server_version, ledger_id)?;
+        if ledger_id.is_some() {
+            planned
+                .notices
+                .push("resumes its backfill from the last committed batch".into());
+        }
+        steps.push(planned);
+    }
+    Ok(steps)
 }
 
 /// Pending migrations in the order that applies each dependency first (version order
@@ -542,7 +590,16 @@ fn step(
         }),
         Dialect::Postgres | Dialect::Sqlite => true,
     };
-    if script.directives.no_transaction {
+    if let Some(backfill) = &script.directives.backfill
+        && direction == Direction::Up
+    {
+        transactional = false;
+        notices.push(format!(
+            "runs in keyset batches over {} ({}), each batch committing with its checkpoint",
+            backfill.table,
+            backfill.key.join(", ")
+        ));
+    } else if script.directives.no_transaction {
         transactional = false;
     } else if let Some((line, reason)) = &no_transaction_reason
         && transactional

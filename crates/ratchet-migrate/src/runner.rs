@@ -30,6 +30,10 @@ pub struct Runner<'a> {
     guard: crate::guard::Guard,
     /// Where to save schema snapshots before risky steps; `None`: not saved.
     snapshots: Option<crate::snapshot::SnapshotSettings>,
+    /// How backfills run (settings, Ctrl-C, `--canary-only`).
+    backfill: crate::backfill::BackfillRun,
+    /// A step asked the run to stop after it (`--canary-only`).
+    halted: bool,
 }
 
 /// The outcome of one migration's verify queries.
@@ -99,6 +103,8 @@ impl<'a> Runner<'a> {
             down: DownOptions::default(),
             guard: crate::guard::Guard::default(),
             snapshots: None,
+            backfill: crate::backfill::BackfillRun::default(),
+            halted: false,
         }
     }
 
@@ -110,8 +116,51 @@ impl<'a> Runner<'a> {
         self
     }
 
+    /// Sets how backfills run: `[backfill]` (replica URLs expanded) and the signal that
+    /// stops one after its current batch (Ctrl-C).
+    pub fn with_backfill(
+        mut self,
+        settings: crate::config::BackfillSettings,
+        stop: crate::backfill::StopSignal,
+    ) -> Self {
+        self.backfill.settings = settings;
+        self.backfill.stop = stop;
+        self
+    }
+
+    /// Continues paused or interrupted backfills (all, or the one of `version`), applying
+    /// the migrations up to the last of them; returns the versions applied.
+    pub async fn resume_backfills(
+        &mut self,
+        set: &MigrationSet,
+        version: Option<i64>,
+        options: &UpOptions,
+    ) -> Result<Vec<i64>> {
+        self.lock().await?;
+        let result = async {
+            ledger::ensure(self.engine).await?;
+            let versions = crate::backfill::unpause(self.engine, version).await?;
+            let Some(last) = versions.last().copied() else {
+                return match version {
+                    Some(v) => Err(Error::Usage(format!(
+                        "migration {v} has no paused or interrupted backfill; `ratchet backfill \
+                         status` lists them"
+                    ))),
+                    None => Ok(Vec::new()),
+                };
+            };
+            let mut options = options.clone();
+            options.to = Some(options.to.map_or(last, |to| to.min(last)));
+            self.up_locked(set, &options).await
+        }
+        .await;
+        self.unlock(result).await
+    }
+
     /// Applies pending migrations; returns the versions applied.
     pub async fn up(&mut self, set: &MigrationSet, options: &UpOptions) -> Result<Vec<i64>> {
+        self.backfill.canary_only = options.canary_only;
+        self.backfill.final_pass = options.final_pass || self.backfill.settings.final_pass;
         self.lock().await?;
         let result = self.up_locked(set, options).await;
         self.unlock(result).await
@@ -234,7 +283,25 @@ impl<'a> Runner<'a> {
             .await?;
         let rows = ledger::rows(self.engine).await?;
         let dialect = self.engine.dialect();
-        let steps = plan::up_plan(set, &rows, options, dialect, self.engine.server_version())?;
+        let in_progress = crate::backfill::in_progress(self.engine).await?;
+        let steps = plan::up_plan_resuming(
+            set,
+            &rows,
+            options,
+            dialect,
+            self.engine.server_version(),
+            &in_progress,
+        )?;
+        for (version, found) in &in_progress {
+            if matches!(found, crate::backfill::InProgress::Paused { .. })
+                && options.to.is_none_or(|to| *version <= to)
+            {
+                (self.events)(Event::Notice(format!(
+                    "migration {version}: its backfill is paused (`ratchet backfill pause`); \
+                     `ratchet backfill resume` continues it, and the migrations after it wait"
+                )));
+            }
+        }
         if let Some(lint) = &options.lint {
             self.lint_gate(set, &steps, lint)?;
         }
@@ -251,6 +318,9 @@ impl<'a> Runner<'a> {
             })?;
             self.save_snapshot_if_risky(step, &risky).await?;
             self.run_step(step, migration).await?;
+            if std::mem::take(&mut self.halted) {
+                break;
+            }
             done.push(step.version);
         }
         Ok(done)
@@ -354,7 +424,27 @@ impl<'a> Runner<'a> {
             (self.events)(Event::Notice(format!("{}: {notice}", step.path.display())));
         }
         let started = Instant::now();
-        if step.transactional {
+        if step.direction == Direction::Up && migration.up.directives.backfill.is_some() {
+            let outcome = crate::backfill::run(
+                self.engine,
+                &mut *self.events,
+                &self.backfill,
+                step,
+                migration,
+            )
+            .await;
+            let restored = self.set_lock_timeout(self.settings.ddl_lock_timeout).await;
+            match outcome? {
+                crate::backfill::Outcome::Halted => {
+                    self.halted = true;
+                    return Ok(());
+                }
+                crate::backfill::Outcome::Applied => {
+                    restored?;
+                    self.record_revert(migration).await?;
+                }
+            }
+        } else if step.transactional {
             self.run_in_transaction(step, migration, started).await?;
         } else {
             self.run_statement_by_statement(step, migration, started)
@@ -770,8 +860,10 @@ impl<'a> Runner<'a> {
 /// Returns the number of queries.
 async fn run_verify(engine: &mut dyn Engine, verify: &Script) -> Result<usize, Failure> {
     for statement in &verify.statements {
+        // `:canary` (see docs/backfills.md) stands for every row outside a canary.
+        let sql = crate::backfill::verify_sql_for_whole_table(&statement.sql, engine.dialect());
         let rows = engine
-            .query(&statement.sql)
+            .query(&sql)
             .await
             .map_err(|error| Failure::Statement {
                 path: verify.path.clone(),

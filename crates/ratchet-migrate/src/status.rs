@@ -169,6 +169,13 @@ pub fn short(checksum: &str) -> &str {
 
 /// Which statements of a failed migration committed and which did not, by file line.
 pub fn failure_detail(up: &Script, row: &LedgerRow) -> String {
+    // A backfill commits batch by batch, not statement by statement: its note says where
+    // it stands (`ratchet backfill status` has the numbers).
+    if up.directives.backfill.is_some()
+        && let Some(note) = &row.note
+    {
+        return note.replace('\n', "; ");
+    }
     let total = up.statements.len();
     let done = usize::try_from(row.statements_done).unwrap_or(0).min(total);
     let lines = |range: std::ops::Range<usize>| -> String {

@@ -1,6 +1,7 @@
 //! One file per command; this module holds what they share: the project's configuration,
 //! its migrations and the database connection.
 
+mod backfill;
 mod baseline;
 mod check_rollbacks;
 mod down;
@@ -54,6 +55,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::CheckRollbacks => check_rollbacks::run(&project).await,
         Command::Graph(args) => graph::run(&project, &args),
         Command::Revert(args) => revert::run(&project, &args).await,
+        Command::Backfill(args) => backfill::run(&project, &args).await,
     }
 }
 
@@ -107,6 +109,13 @@ impl Project {
             dir: self.config.snapshots_dir.clone(),
             url: Some(self.url()?),
         })
+    }
+
+    /// `[backfill]` with the replica URLs expanded.
+    pub fn backfill_settings(&self) -> Result<ratchet_migrate::config::BackfillSettings> {
+        let mut settings = self.config.backfill.clone();
+        settings.replicas = self.config.replica_urls()?;
+        Ok(settings)
     }
 
     /// The output format, refused when the command does not have it.

@@ -1,5 +1,6 @@
 //! `ratchet up`: apply pending migrations (or, with --dry-run, show how they would run).
 
+use ratchet_migrate::backfill::StopSignal;
 use ratchet_migrate::lint::LintOptions;
 use ratchet_migrate::plan::{self, Step, UpOptions};
 use ratchet_migrate::runner::Runner;
@@ -27,18 +28,22 @@ pub async fn run(project: &Project, args: &UpArgs) -> Result<Outcome> {
     let set = project.migrations(engine.dialect())?;
     let options = UpOptions {
         to: args.to,
+        canary_only: args.canary_only,
+        final_pass: args.final_pass,
         out_of_order: args.out_of_order,
         ignore_missing: args.ignore_missing,
         lint: Some(LintOptions::from_config(&project.config, engine.dialect())?),
     };
     if args.dry_run {
         let rows = ledger::rows(engine.as_mut()).await?;
-        let steps = plan::up_plan(
+        let in_progress = ratchet_migrate::backfill::in_progress(engine.as_mut()).await?;
+        let steps = plan::up_plan_resuming(
             &set,
             &rows,
             &options,
             engine.dialect(),
             engine.server_version(),
+            &in_progress,
         )?;
         if format == Format::Json {
             render::print_json(&PlanJson { steps: &steps })?;
@@ -50,15 +55,24 @@ pub async fn run(project: &Project, args: &UpArgs) -> Result<Outcome> {
     let target = engine.target().to_string();
     let mut printer = render::event_printer(format);
     let snapshots = project.snapshot_settings()?;
+    let stop = StopSignal::new();
+    super::backfill::stop_on_ctrl_c(&stop);
     let mut runner = Runner::new(
         engine.as_mut(),
         project.run_settings(&args.lock),
         &mut printer,
     )
-    .with_snapshots(snapshots);
+    .with_snapshots(snapshots)
+    .with_backfill(project.backfill_settings()?, stop);
     let applied = runner.up(&set, &options).await?;
     if format == Format::Json {
         render::print_json(&AppliedJson { applied: &applied })?;
+    } else if args.canary_only {
+        println!(
+            "applied {} migration(s) to {target}; stopped at the first backfill's canary \
+             (--canary-only)",
+            applied.len()
+        );
     } else if applied.is_empty() {
         println!("nothing to apply: {target} is up to date");
     } else {

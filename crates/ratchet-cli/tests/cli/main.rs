@@ -3,6 +3,7 @@
 
 mod support;
 
+mod backfill;
 mod dependencies;
 mod errors;
 mod guard;

@@ -177,6 +177,11 @@ pub trait Engine: Send {
     /// Runs one statement with bound parameters (`$1` on PostgreSQL, `?` elsewhere).
     async fn execute_with(&mut self, sql: &str, params: &[Param]) -> Result<u64, DbError>;
 
+    /// Runs one query with bound parameters and returns its rows as text. The values of
+    /// a prepared statement may come back in the driver's binary format: callers cast
+    /// every column that is not text to text in the SQL.
+    async fn query_with(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Row>, DbError>;
+
     /// Runs an INSERT with bound parameters and returns the generated `id`.
     async fn insert_returning_id(&mut self, sql: &str, params: &[Param]) -> Result<i64, DbError>;
 
@@ -334,6 +339,27 @@ where
         .execute(conn)
         .await
         .map(|done| done.rows())
+}
+
+/// Runs one query with bound parameters (a prepared statement) and returns its rows.
+async fn run_query_with<'c, DB>(
+    conn: impl sqlx::Executor<'c, Database = DB>,
+    sql: &str,
+    params: &[Param],
+) -> Result<Vec<Row>, sqlx::Error>
+where
+    DB: sqlx::Database,
+    for<'r> Option<String>: sqlx::Decode<'r, DB>,
+    String: sqlx::Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    let rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql.to_string())), params)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.iter().map(row_as_text).collect())
 }
 
 /// Binds ratchet's parameters to a query, on any of the three drivers.

@@ -96,6 +96,12 @@ impl Engine for PostgresEngine {
             .map_err(|e| self.error(e))
     }
 
+    async fn query_with(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Row>, DbError> {
+        super::run_query_with(&mut self.conn, sql, params)
+            .await
+            .map_err(|e| self.error(e))
+    }
+
     async fn insert_returning_id(&mut self, sql: &str, params: &[Param]) -> Result<i64, DbError> {
         let sql = format!("{sql} RETURNING id");
         let query = super::bind(sqlx::query(AssertSqlSafe(sql)), params);

@@ -4,11 +4,13 @@
 
 mod support;
 
+mod backfill;
 mod dependencies;
 mod failures;
 mod guard;
 mod ledger_ops;
 mod locking;
+mod replica;
 mod revert;
 mod rollback_checks;
 mod round_trip;
