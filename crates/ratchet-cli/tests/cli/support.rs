@@ -95,6 +95,7 @@ pub fn masked(text: &str) -> String {
     let mut settings = Vec::new();
     for (pattern, replacement) in [
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[time]"),
+        (r"\d{8}T\d{6}Z", "[stamp]"),
         (r"\(\d+(\.\d+)? m?s\)", "([elapsed])"),
         (r"\b\d+ ms\b", "[ms]"),
         (r"sqlite:\S+", "sqlite:[path]"),

@@ -118,6 +118,10 @@ impl Engine for MysqlEngine {
         self.server_version
     }
 
+    fn is_mariadb(&self) -> bool {
+        self.mariadb
+    }
+
     async fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
         super::run_execute(&mut self.conn, sql)
             .await
