@@ -649,7 +649,7 @@ impl Registry {
                 tables,
                 or_replace,
             } => {
-                let what = format!("{} {name}", kind_word(*kind));
+                let what = format!("{} {name}", kind.name());
                 for table in tables {
                     let verb = match kind {
                         ObjectKind::Trigger => format!("creates {what} on"),
@@ -824,7 +824,7 @@ impl Registry {
         let (written, creator) = self.objects.get(&(kind, name.key()))?;
         Some((
             *creator,
-            format!("{verb} {} {written}, created by {creator}", kind_word(kind)),
+            format!("{verb} {} {written}, created by {creator}", kind.name()),
         ))
     }
 
@@ -884,28 +884,6 @@ impl Registry {
 
 fn column_text(table: &Name, column: &str) -> String {
     format!("{table}.{column}")
-}
-
-/// The kind of an object, for people.
-pub fn kind_word(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::Schema => "schema",
-        ObjectKind::Database => "database",
-        ObjectKind::Table => "table",
-        ObjectKind::Column => "column",
-        ObjectKind::Index => "index",
-        ObjectKind::Constraint => "constraint",
-        ObjectKind::Type => "type",
-        ObjectKind::View => "view",
-        ObjectKind::MaterializedView => "materialized view",
-        ObjectKind::Trigger => "trigger",
-        ObjectKind::Function => "function",
-        ObjectKind::Procedure => "procedure",
-        ObjectKind::Sequence => "sequence",
-        ObjectKind::Extension => "extension",
-        ObjectKind::Event => "event",
-        ObjectKind::Other => "object",
-    }
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::graph::{Graph, kind_word};
+use crate::graph::Graph;
 use crate::ledger::LedgerRow;
 use crate::source::{self, Migration, MigrationSet, SourceFormat};
 use crate::sql::Dialect;
@@ -103,8 +103,11 @@ pub fn plan(
     refuse_unrevertable(set, rows, migration)?;
     let (text, source, mut review) = revert_text(set, migration, dialect)?;
     review.extend(dependents_review(set, rows, version, dialect)?);
-    let new_version = next_version(set);
-    let name = format!("revert_{}", slug(&migration.name));
+    let new_version = crate::source::next_version(set.migrations.iter().map(|m| m.version));
+    let name = format!(
+        "revert_{}",
+        crate::source::slug(&migration.name).unwrap_or_else(|| "migration".into())
+    );
     let mut files = vec![RevertFile {
         path: path_for(set, new_version, &name, None),
         dialect: None,
@@ -443,7 +446,7 @@ fn generate(set: &MigrationSet, migration: &Migration, dialect: Dialect) -> Resu
     let by_hand = format!(
         "write the revert by hand: `ratchet new revert_{}`, with `-- ratchet:reverts {}` at \
          the top of its up file",
-        slug(&migration.name),
+        crate::source::slug(&migration.name).unwrap_or_else(|| "migration".into()),
         migration.version
     );
     if !impossible.is_empty() {
@@ -572,7 +575,7 @@ impl Inverter<'_> {
                     return Inverse::Impossible(format!(
                         "it replaces the {} {name} an earlier migration created, whose previous \
                          definition the statement does not hold",
-                        kind_word(*kind)
+                        kind.name()
                     ));
                 }
                 self.drop_object(*kind, name, tables.first())
@@ -667,7 +670,7 @@ impl Inverter<'_> {
             _ => {
                 return Inverse::Impossible(format!(
                     "ratchet does not invert the creation of a {}",
-                    kind_word(kind)
+                    kind.name()
                 ));
             }
         };
@@ -760,65 +763,9 @@ fn qualified(dialect: Dialect, name: &Name) -> String {
     }
 }
 
-/// A migration name as a file-name-safe slug.
-fn slug(name: &str) -> String {
-    let slug = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect::<String>()
-        .split('_')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("_");
-    if slug.is_empty() {
-        "migration".into()
-    } else {
-        slug
-    }
-}
-
-/// Versions below this are sequential (0001, 0002...); above, timestamps.
-const SEQUENTIAL_LIMIT: i64 = 1_000_000_000;
-
-/// The next version: the next number in a sequential folder, else the UTC time
-/// (`YYYYMMDDHHMMSS`), always above every existing version.
-fn next_version(set: &MigrationSet) -> i64 {
-    let max = set.migrations.iter().map(|m| m.version).max();
-    if let Some(max) = max
-        && max < SEQUENTIAL_LIMIT
-    {
-        return max + 1;
-    }
-    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    let digits: String = now.chars().filter(char::is_ascii_digit).collect();
-    let version: i64 = digits.parse().unwrap_or(0);
-    match max {
-        Some(max) if version <= max => max + 1,
-        _ => version,
-    }
-}
-
-/// The version as the folder's file names write it.
-fn version_text(set: &MigrationSet, version: i64) -> String {
-    if version < SEQUENTIAL_LIMIT {
-        return format!("{version:04}");
-    }
-    if set.format == SourceFormat::Diesel {
-        let d = format!("{version:014}");
-        return format!("{}-{}-{}-{}", &d[..4], &d[4..6], &d[6..8], &d[8..]);
-    }
-    version.to_string()
-}
-
 /// Where the new migration's up script goes, in the folder's layout.
 fn path_for(set: &MigrationSet, version: i64, name: &str, dialect: Option<Dialect>) -> PathBuf {
-    let v = version_text(set, version);
+    let v = crate::source::version_text(version, set.format);
     match (set.format, dialect) {
         (SourceFormat::Native, Some(dialect)) => set
             .dir

@@ -1,82 +1,127 @@
 //! Database URLs as ratchet shows them: never with a password.
 
+/// A database URL cut where ratchet needs to cut it: around the password and into query
+/// parameters. `prefix` + `:password` + `rest` + `?params` is the URL.
+pub(crate) struct Parts<'a> {
+    /// Up to the user name (`postgres://app`), or the whole base without user info.
+    pub prefix: &'a str,
+    /// The password of the user info, as written (percent-encoded).
+    pub password: Option<&'a str>,
+    /// From the `@` (included, when there is one) to the end of the path.
+    pub rest: &'a str,
+    /// The query parameters (`key=value`), as written.
+    pub params: Vec<&'a str>,
+}
+
+/// A parameter's key and value (`""` when it has none).
+fn key_value(pair: &str) -> (&str, &str) {
+    pair.split_once('=').unwrap_or((pair, ""))
+}
+
+impl Parts<'_> {
+    /// Rebuilds the URL with `password` (when `Some`) and the parameters `param` keeps,
+    /// each mapped to its new text.
+    fn render(&self, password: Option<&str>, param: impl Fn(&str) -> Option<String>) -> String {
+        let mut out = String::from(self.prefix);
+        if let Some(password) = password {
+            out.push(':');
+            out.push_str(password);
+        }
+        out.push_str(self.rest);
+        let params: Vec<String> = self.params.iter().filter_map(|pair| param(pair)).collect();
+        if !params.is_empty() {
+            out.push('?');
+            out.push_str(&params.join("&"));
+        }
+        out
+    }
+}
+
+/// Cuts a URL into [`Parts`].
+pub(crate) fn parts(url: &str) -> Parts<'_> {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let params = query.split('&').filter(|p| !p.is_empty()).collect();
+    let whole = |base| Parts {
+        prefix: base,
+        password: None,
+        rest: "",
+        params: Vec::new(),
+    };
+    let Some(scheme_end) = base.find("://").map(|i| i + 3) else {
+        return Parts {
+            params,
+            ..whole(base)
+        };
+    };
+    let authority_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    // The last `@` of the authority ends the user info: a password may hold an `@`.
+    let Some(at) = base[scheme_end..authority_end]
+        .rfind('@')
+        .map(|i| scheme_end + i)
+    else {
+        return Parts {
+            params,
+            ..whole(base)
+        };
+    };
+    let userinfo = &base[scheme_end..at];
+    match userinfo.find(':') {
+        Some(colon) => Parts {
+            prefix: &base[..scheme_end + colon],
+            password: Some(&userinfo[colon + 1..]),
+            rest: &base[at..],
+            params,
+        },
+        None => Parts {
+            prefix: &base[..at],
+            password: None,
+            rest: &base[at..],
+            params,
+        },
+    }
+}
+
 /// Query parameters whose values are secrets.
 const SECRET_PARAMS: [&str; 3] = ["password", "sslpassword", "pass"];
+
+fn is_secret(key: &str) -> bool {
+    SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str())
+}
 
 /// The URL with its password (in the user-info part and in query parameters) replaced by
 /// `***`, for every message ratchet prints.
 pub fn redact(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    match base.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            let (authority, path) = rest.split_at(authority_end);
-            out.push_str(scheme);
-            out.push_str("://");
-            match authority.rsplit_once('@') {
-                Some((userinfo, host)) => {
-                    match userinfo.split_once(':') {
-                        Some((user, _password)) => {
-                            out.push_str(user);
-                            out.push_str(":***");
-                        }
-                        None => out.push_str(userinfo),
-                    }
-                    out.push('@');
-                    out.push_str(host);
-                }
-                None => out.push_str(authority),
-            }
-            out.push_str(path);
-        }
-        None => out.push_str(base),
-    }
-    if let Some(query) = query {
-        out.push('?');
-        let params: Vec<String> = query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((key, _)) if SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str()) => {
-                    format!("{key}=***")
-                }
-                _ => pair.to_string(),
-            })
-            .collect();
-        out.push_str(&params.join("&"));
-    }
-    out
+    let parts = parts(url);
+    parts.render(parts.password.map(|_| "***"), |pair| {
+        let (key, _) = key_value(pair);
+        Some(if is_secret(key) {
+            format!("{key}=***")
+        } else {
+            pair.to_string()
+        })
+    })
 }
 
 /// The secrets in a URL (its password and secret query parameters), so that a driver's
 /// message that quotes them can be scrubbed.
 pub fn secrets(url: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    if let Some((_, rest)) = base.split_once("://") {
-        let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
-        if let Some((userinfo, _)) = authority.rsplit_once('@')
-            && let Some((_, password)) = userinfo.split_once(':')
-            && !password.is_empty()
-        {
-            found.push(password.to_string());
-        }
-    }
-    for pair in query.unwrap_or_default().split('&') {
-        if let Some((key, value)) = pair.split_once('=')
-            && SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str())
-            && !value.is_empty()
-        {
-            found.push(value.to_string());
-        }
-    }
-    found
+    let parts = parts(url);
+    parts
+        .password
+        .into_iter()
+        .chain(
+            parts
+                .params
+                .iter()
+                .map(|pair| key_value(pair))
+                .filter(|(key, _)| is_secret(key))
+                .map(|(_, value)| value),
+        )
+        .filter(|secret| !secret.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// `message` with every secret of `url` replaced by `***`.
@@ -84,6 +129,49 @@ pub fn scrub(message: &str, url: &str) -> String {
     secrets(url).iter().fold(message.to_string(), |m, secret| {
         m.replace(secret.as_str(), "***")
     })
+}
+
+/// The URL without its password, keeping the query parameters `keep` accepts, and the
+/// password (from the user info or a `password` parameter), percent-decoded: for handing a
+/// URL to a client program with the password in its environment, never its arguments.
+pub(crate) fn without_password(url: &str, keep: impl Fn(&str) -> bool) -> (String, Option<String>) {
+    let parts = parts(url);
+    let password = parts
+        .password
+        .or_else(|| {
+            parts
+                .params
+                .iter()
+                .map(|pair| key_value(pair))
+                .find(|(key, _)| *key == "password")
+                .map(|(_, value)| value)
+        })
+        .map(percent_decode);
+    let url = parts.render(None, |pair| {
+        let (key, _) = key_value(pair);
+        (key != "password" && keep(key)).then(|| pair.to_string())
+    });
+    (url, password)
+}
+
+/// `%XX` escapes decoded (a password in a URL is percent-encoded).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

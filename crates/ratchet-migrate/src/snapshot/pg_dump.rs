@@ -125,74 +125,7 @@ fn show_major(major: u32) -> String {
 /// The URL as libpq takes it (parameters it does not know removed) and the password,
 /// taken out of it.
 fn libpq_url(url: &str) -> (String, Option<String>) {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let mut password = None;
-    let mut out = String::new();
-    match base.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            let (authority, path) = rest.split_at(authority_end);
-            out.push_str(scheme);
-            out.push_str("://");
-            match authority.rsplit_once('@') {
-                Some((userinfo, host)) => {
-                    match userinfo.split_once(':') {
-                        Some((user, secret)) => {
-                            out.push_str(user);
-                            password = Some(percent_decode(secret));
-                        }
-                        None => out.push_str(userinfo),
-                    }
-                    out.push('@');
-                    out.push_str(host);
-                }
-                None => out.push_str(authority),
-            }
-            out.push_str(path);
-        }
-        None => out.push_str(base),
-    }
-    let mut kept = Vec::new();
-    for pair in query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if key == "password" {
-            password = Some(percent_decode(value));
-        } else if LIBPQ_PARAMS.contains(&key) {
-            kept.push(pair);
-        }
-    }
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
-    }
-    (out, password)
-}
-
-/// `%XX` escapes decoded (a password in a URL is percent-encoded).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::url::without_password(url, |key| LIBPQ_PARAMS.contains(&key))
 }
 
 #[cfg(test)]

@@ -182,6 +182,60 @@ impl Script {
     }
 }
 
+/// Versions below this are sequential (0001, 0002...); above, timestamps.
+const SEQUENTIAL_LIMIT: i64 = 1_000_000_000;
+
+/// The version for a new migration: the next number in a sequential folder, else the UTC
+/// time (`YYYYMMDDHHMMSS`); always above every existing version.
+pub fn next_version(existing: impl IntoIterator<Item = i64>) -> i64 {
+    let max = existing.into_iter().max();
+    if let Some(max) = max
+        && max < SEQUENTIAL_LIMIT
+    {
+        return max + 1;
+    }
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let digits: String = now.chars().filter(char::is_ascii_digit).collect();
+    let version: i64 = digits.parse().unwrap_or(0);
+    match max {
+        Some(max) if version <= max => max + 1,
+        _ => version,
+    }
+}
+
+/// A version as file names write it in `format`: `0004`, `20261101090000`, or diesel's
+/// `2026-11-01-090000`.
+pub fn version_text(version: i64, format: SourceFormat) -> String {
+    if version < SEQUENTIAL_LIMIT {
+        return format!("{version:04}");
+    }
+    if format == SourceFormat::Diesel {
+        let d = format!("{version:014}");
+        return format!("{}-{}-{}-{}", &d[..4], &d[4..6], &d[6..8], &d[8..]);
+    }
+    version.to_string()
+}
+
+/// A migration name as a file-name-safe slug (`Add priority!` → `add_priority`); `None`
+/// when it has no letters or digits.
+pub fn slug(name: &str) -> Option<String> {
+    let slug = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .split('_')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    (!slug.is_empty()).then_some(slug)
+}
+
 /// Loads a migrations folder in `format`, or in the format [`detect_format`] finds when
 /// `format` is `None`.
 pub fn load(dir: &Path, format: Option<SourceFormat>, dialect: Dialect) -> Result<MigrationSet> {
@@ -260,6 +314,21 @@ mod testing;
 mod tests {
     use super::testing::{CREATE_A, CREATE_A_SHA256, folder, source_error, write};
     use super::*;
+
+    #[test]
+    fn new_versions_follow_the_folder_style() {
+        assert_eq!(next_version([1, 2, 3]), 4);
+        assert_eq!(version_text(4, SourceFormat::Native), "0004");
+        let v = next_version([]);
+        assert!(v > 20_260_000_000_000, "{v}");
+        assert_eq!(next_version([99_990_101_000_000]), 99_990_101_000_001);
+        assert_eq!(
+            version_text(20_190_226_002_946, SourceFormat::Diesel),
+            "2019-02-26-002946"
+        );
+        assert_eq!(slug("Add priority!").as_deref(), Some("add_priority"));
+        assert_eq!(slug("!!!"), None);
+    }
 
     #[test]
     fn a_missing_folder_says_to_run_init_or_set_the_dir() {

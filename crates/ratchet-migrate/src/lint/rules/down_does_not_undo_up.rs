@@ -454,7 +454,7 @@ impl<'a> Net<'a> {
                 Seen {
                     or_replace: *or_replace,
                     ..seen(
-                        format!("{} {name}", kind_name(*kind)),
+                        format!("{} {name}", kind.name()),
                         tables.iter().map(|t| t.key()).collect(),
                     )
                 },
@@ -474,7 +474,7 @@ impl<'a> Net<'a> {
                     object,
                     Seen {
                         if_exists: *if_exists,
-                        ..seen(format!("{} {name}", kind_name(*kind)), Vec::new())
+                        ..seen(format!("{} {name}", kind.name()), Vec::new())
                     },
                 )]
             }
@@ -489,7 +489,7 @@ impl<'a> Net<'a> {
                 rename(
                     object(name),
                     object(to),
-                    format!("{} {name}", kind_name(*kind)),
+                    format!("{} {name}", kind.name()),
                     to.to_string(),
                     Vec::new(),
                 )
@@ -594,15 +594,3 @@ fn tracked(kind: ObjectKind) -> bool {
     )
 }
 
-fn kind_name(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::Type => "type",
-        ObjectKind::View => "view",
-        ObjectKind::MaterializedView => "materialized view",
-        ObjectKind::Trigger => "trigger",
-        ObjectKind::Function => "function",
-        ObjectKind::Procedure => "procedure",
-        ObjectKind::Index => "index",
-        _ => "object",
-    }
-}

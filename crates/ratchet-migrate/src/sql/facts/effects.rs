@@ -225,31 +225,10 @@ impl DataLoss {
                 if *certain { "do not" } else { "may not" }
             ),
             DataLoss::Object { kind, name } => {
-                format!("{} {name} and everything in it", kind_name(*kind))
+                format!("{} {name} and everything in it", kind.name())
             }
             DataLoss::Unknown => "anything (ratchet cannot read the statement)".into(),
         }
-    }
-}
-
-fn kind_name(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::Schema => "schema",
-        ObjectKind::Database => "database",
-        ObjectKind::Table => "table",
-        ObjectKind::Column => "column",
-        ObjectKind::Index => "index",
-        ObjectKind::Constraint => "constraint",
-        ObjectKind::Type => "type",
-        ObjectKind::View => "view",
-        ObjectKind::MaterializedView => "materialized view",
-        ObjectKind::Trigger => "trigger",
-        ObjectKind::Function => "function",
-        ObjectKind::Procedure => "procedure",
-        ObjectKind::Sequence => "sequence",
-        ObjectKind::Extension => "extension",
-        ObjectKind::Event => "event",
-        ObjectKind::Other => "object",
     }
 }
 

@@ -254,6 +254,30 @@ pub enum ObjectKind {
     Other,
 }
 
+impl ObjectKind {
+    /// The kind for people: "table", "materialized view".
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectKind::Schema => "schema",
+            ObjectKind::Database => "database",
+            ObjectKind::Table => "table",
+            ObjectKind::Column => "column",
+            ObjectKind::Index => "index",
+            ObjectKind::Constraint => "constraint",
+            ObjectKind::Type => "type",
+            ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized view",
+            ObjectKind::Trigger => "trigger",
+            ObjectKind::Function => "function",
+            ObjectKind::Procedure => "procedure",
+            ObjectKind::Sequence => "sequence",
+            ObjectKind::Extension => "extension",
+            ObjectKind::Event => "event",
+            ObjectKind::Other => "object",
+        }
+    }
+}
+
 /// What a statement does. Names of columns are as written (unquoted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
