@@ -47,6 +47,7 @@ fn event_line(event: &Event) -> Option<String> {
             direction,
             transactional: false,
             statements,
+            batched: false,
         } => format!(
             "{} {version} {name}: {statements} statement(s), each committing on its own",
             match direction {

@@ -34,6 +34,8 @@ pub enum Event {
         transactional: bool,
         /// How many statements it runs.
         statements: usize,
+        /// Whether it runs as a batched backfill.
+        batched: bool,
     },
     /// A statement hit its lock timeout; ratchet backs off and tries again.
     LockTimeoutRetry {

@@ -39,6 +39,9 @@ pub struct Step {
     pub path: PathBuf,
     /// Whether the statements and the ledger row commit in one transaction.
     pub transactional: bool,
+    /// Whether the step is a backfill, run in keyset batches (each batch its own
+    /// transaction).
+    pub batched: bool,
     /// The statements to run, in order (a BEGIN/COMMIT wrapping the whole file removed).
     pub statements: Vec<Statement>,
     /// Why the step runs the way it does (no transaction, absorbed BEGIN/COMMIT...).
@@ -590,8 +593,9 @@ fn step(
         }),
         Dialect::Postgres | Dialect::Sqlite => true,
     };
+    let batched = script.directives.backfill.is_some() && direction == Direction::Up;
     if let Some(backfill) = &script.directives.backfill
-        && direction == Direction::Up
+        && batched
     {
         transactional = false;
         notices.push(format!(
@@ -640,6 +644,7 @@ fn step(
         direction,
         path: script.path.clone(),
         transactional,
+        batched,
         statements,
         notices,
         ledger_id,

@@ -419,6 +419,7 @@ impl<'a> Runner<'a> {
             direction: step.direction,
             transactional: step.transactional,
             statements: step.statements.len(),
+            batched: step.batched,
         });
         for notice in &step.notices {
             (self.events)(Event::Notice(format!("{}: {notice}", step.path.display())));

@@ -90,7 +90,9 @@ pub fn render_plan(target: &str, down: bool, steps: &[PlannedStep]) -> String {
             step.version,
             step.name,
             step.path.display(),
-            if step.transactional {
+            if step.batched {
+                "in keyset batches"
+            } else if step.transactional {
                 "in one transaction"
             } else {
                 "statement by statement"

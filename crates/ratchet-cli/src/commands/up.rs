@@ -89,7 +89,9 @@ pub fn print_plan(target: &str, steps: &[Step]) {
     }
     println!("would apply {} migration(s) to {target}:", steps.len());
     for step in steps {
-        let how = if step.transactional {
+        let how = if step.batched {
+            "in keyset batches"
+        } else if step.transactional {
             "in one transaction"
         } else {
             "statement by statement"

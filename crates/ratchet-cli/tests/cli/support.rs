@@ -96,6 +96,9 @@ pub fn masked(text: &str) -> String {
     for (pattern, replacement) in [
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[time]"),
         (r"\d{8}T\d{6}Z", "[stamp]"),
+        (r"\d+ rows/s", "[rate] rows/s"),
+        (r"ETA \S+", "ETA [eta]"),
+        (r"batch \d+", "batch [size]"),
         (r"\(\d+(\.\d+)? m?s\)", "([elapsed])"),
         (r"\b\d+ ms\b", "[ms]"),
         (r"sqlite:\S+", "sqlite:[path]"),
@@ -104,6 +107,9 @@ pub fn masked(text: &str) -> String {
         settings.push((pattern, replacement));
     }
     let mut out = text.to_string();
+    // Masking changes widths, and table columns are as wide as their widest value (a
+    // "12 ms" against a "9 ms"): runs of spaces are folded so that alignment cannot flake.
+    settings.push((r" {2,}", "  "));
     for (pattern, replacement) in settings {
         out = regex_lite::Regex::new(pattern)
             .unwrap()
