@@ -204,30 +204,7 @@ fn create_sql(dialect: Dialect) -> String {
 
 /// Whether `ratchet_backups` exists (read-only commands do not create it).
 pub async fn exists(engine: &mut dyn Engine) -> Result<bool> {
-    let sql = match engine.dialect() {
-        Dialect::Postgres => format!(
-            "SELECT count(*) FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_name = '{TABLE}'"
-        ),
-        Dialect::Mysql => format!(
-            "SELECT count(*) FROM information_schema.tables \
-             WHERE table_schema = DATABASE() AND table_name = '{TABLE}'"
-        ),
-        Dialect::Sqlite => {
-            format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{TABLE}'")
-        }
-    };
-    let rows = engine
-        .query(&sql)
-        .await
-        .map_err(|e| e.context(format!("cannot look for the table {TABLE}")))?;
-    Ok(rows
-        .first()
-        .and_then(|r| r.first())
-        .cloned()
-        .flatten()
-        .as_deref()
-        == Some("1"))
+    crate::ledger::table_exists(engine, TABLE).await
 }
 
 /// Creates `ratchet_backups` (and, on PostgreSQL, the schema of the copies) if missing.

@@ -273,23 +273,28 @@ fn create_sql(dialect: Dialect) -> Vec<String> {
 
 /// Whether the ledger table exists (read-only commands do not create it).
 pub async fn exists(engine: &mut dyn Engine) -> Result<bool> {
+    table_exists(engine, TABLE).await
+}
+
+/// Whether one of ratchet's own tables exists in the connection's schema (database).
+pub(crate) async fn table_exists(engine: &mut dyn Engine, table: &str) -> Result<bool> {
     let sql = match engine.dialect() {
         Dialect::Postgres => format!(
             "SELECT count(*) FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_name = '{TABLE}'"
+             WHERE table_schema = current_schema() AND table_name = '{table}'"
         ),
         Dialect::Mysql => format!(
             "SELECT count(*) FROM information_schema.tables \
-             WHERE table_schema = DATABASE() AND table_name = '{TABLE}'"
+             WHERE table_schema = DATABASE() AND table_name = '{table}'"
         ),
         Dialect::Sqlite => {
-            format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{TABLE}'")
+            format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'")
         }
     };
     let rows = engine
         .query(&sql)
         .await
-        .map_err(|e| e.context("cannot look for the ledger table"))?;
+        .map_err(|e| e.context(format!("cannot look for the table {table}")))?;
     Ok(rows
         .first()
         .and_then(|r| r.first())

@@ -242,30 +242,7 @@ pub(crate) async fn ensure(engine: &mut dyn Engine) -> Result<()> {
 
 /// Whether the checkpoint table exists (read-only commands do not create it).
 pub(crate) async fn exists(engine: &mut dyn Engine) -> Result<bool> {
-    let sql = match engine.dialect() {
-        Dialect::Postgres => format!(
-            "SELECT count(*) FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_name = '{TABLE}'"
-        ),
-        Dialect::Mysql => format!(
-            "SELECT count(*) FROM information_schema.tables \
-             WHERE table_schema = DATABASE() AND table_name = '{TABLE}'"
-        ),
-        Dialect::Sqlite => {
-            format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{TABLE}'")
-        }
-    };
-    let rows = engine
-        .query(&sql)
-        .await
-        .map_err(|e| e.context("cannot look for the checkpoint table"))?;
-    Ok(rows
-        .first()
-        .and_then(|r| r.first())
-        .cloned()
-        .flatten()
-        .as_deref()
-        == Some("1"))
+    crate::ledger::table_exists(engine, TABLE).await
 }
 
 fn key_json(key: Option<&KeyValue>) -> Option<String> {
