@@ -857,6 +857,35 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// Why a verify query's rows fail it ("2 row(s): (1), (2); it must return no rows or a
+/// single 0"), or `None` when they pass: no rows, or one row holding a single 0.
+pub(crate) fn verify_rows_failure(rows: &[crate::engine::Row]) -> Option<String> {
+    let passes = rows.is_empty()
+        || (rows.len() == 1
+            && rows[0].len() == 1
+            && rows[0][0]
+                .as_deref()
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                == Some(0.0));
+    if passes {
+        return None;
+    }
+    let shown: Vec<String> = rows
+        .iter()
+        .take(5)
+        .map(|row| {
+            let cells: Vec<&str> = row.iter().map(|c| c.as_deref().unwrap_or("NULL")).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let more = if rows.len() > 5 { ", ..." } else { "" };
+    Some(format!(
+        "{} row(s): {}{more}; it must return no rows or a single 0",
+        rows.len(),
+        shown.join(", ")
+    ))
+}
+
 /// Runs a verify script; each query must return no rows, or one row holding a single 0.
 /// Returns the number of queries.
 async fn run_verify(engine: &mut dyn Engine, verify: &Script) -> Result<usize, Failure> {
@@ -871,33 +900,12 @@ async fn run_verify(engine: &mut dyn Engine, verify: &Script) -> Result<usize, F
                 statement: statement.clone(),
                 error,
             })?;
-        let passes = rows.is_empty()
-            || (rows.len() == 1
-                && rows[0].len() == 1
-                && rows[0][0]
-                    .as_deref()
-                    .and_then(|v| v.trim().parse::<f64>().ok())
-                    == Some(0.0));
-        if !passes {
-            let shown: Vec<String> = rows
-                .iter()
-                .take(5)
-                .map(|row| {
-                    let cells: Vec<&str> =
-                        row.iter().map(|c| c.as_deref().unwrap_or("NULL")).collect();
-                    format!("({})", cells.join(", "))
-                })
-                .collect();
-            let more = if rows.len() > 5 { ", ..." } else { "" };
+        if let Some(failure) = verify_rows_failure(&rows) {
             return Err(Failure::Other(Error::VerifyFailed {
                 path: verify.path.clone(),
                 line: statement.line,
                 statement: statement.first_line().to_string(),
-                rows: format!(
-                    "{} row(s): {}{more}; it must return no rows or a single 0",
-                    rows.len(),
-                    shown.join(", ")
-                ),
+                rows: failure,
             }));
         }
     }

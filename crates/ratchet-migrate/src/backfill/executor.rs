@@ -872,33 +872,12 @@ async fn run_verify(
             statement: statement.first_line().to_string(),
             message: error.message,
         })?;
-        let passes = rows.is_empty()
-            || (rows.len() == 1
-                && rows[0].len() == 1
-                && rows[0][0]
-                    .as_deref()
-                    .and_then(|v| v.trim().parse::<f64>().ok())
-                    == Some(0.0));
-        if !passes {
-            let shown: Vec<String> = rows
-                .iter()
-                .take(5)
-                .map(|row| {
-                    let cells: Vec<&str> =
-                        row.iter().map(|c| c.as_deref().unwrap_or("NULL")).collect();
-                    format!("({})", cells.join(", "))
-                })
-                .collect();
-            let more = if rows.len() > 5 { ", ..." } else { "" };
+        if let Some(failure) = crate::runner::verify_rows_failure(&rows) {
             return Err(Error::VerifyFailed {
                 path: path.to_path_buf(),
                 line: statement.line,
                 statement: statement.first_line().to_string(),
-                rows: format!(
-                    "{} row(s): {}{more}; it must return no rows or a single 0",
-                    rows.len(),
-                    shown.join(", ")
-                ),
+                rows: failure,
             });
         }
     }
