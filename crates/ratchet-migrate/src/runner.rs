@@ -924,7 +924,7 @@ fn live_row(step: &Step) -> Result<i64, Failure> {
 }
 
 /// The accepted lint findings of a migration, recorded in its ledger row.
-fn allow_note(migration: &Migration) -> Option<String> {
+pub(crate) fn allow_note(migration: &Migration) -> Option<String> {
     let lines: Vec<String> = migration
         .up
         .directives

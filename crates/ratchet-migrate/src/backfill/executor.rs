@@ -816,7 +816,7 @@ impl Executor<'_> {
                 self.cp.ledger_id,
                 Change::Applied {
                     execution_time_ms: i64::try_from(self.cp.elapsed_ms).unwrap_or(i64::MAX),
-                    note: allow_note(self.migration),
+                    note: crate::runner::allow_note(self.migration),
                 },
             )
             .await
@@ -884,17 +884,6 @@ async fn run_verify(
     Ok(queries.len())
 }
 
-/// The accepted lint findings of a migration, recorded in its ledger row.
-fn allow_note(migration: &Migration) -> Option<String> {
-    let lines: Vec<String> = migration
-        .up
-        .directives
-        .allows
-        .iter()
-        .map(|a| format!("allowed {}: {}", a.rule, a.reason))
-        .collect();
-    (!lines.is_empty()).then(|| lines.join("\n"))
-}
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
