@@ -884,7 +884,6 @@ async fn run_verify(
     Ok(queries.len())
 }
 
-
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
