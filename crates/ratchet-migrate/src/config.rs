@@ -20,7 +20,7 @@
 //! [snapshots]
 //! dir = ".ratchet/snapshots"    # schema snapshots saved before risky migrations
 //! [backfill]                     # see docs/backfills.md
-//! target_batch_time = "150ms"
+//! target_batch_time = "100ms"
 //! max_replica_lag = "5s"
 //! replicas = ["postgres://replica-1/app"]
 //!
@@ -86,7 +86,8 @@ pub struct Config {
 /// `[backfill]`: how batched backfills (`-- ratchet:backfill`) run. See docs/backfills.md.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackfillSettings {
-    /// Each batch aims to take about this long (`target_batch_time`, default 150 ms).
+    /// Each batch aims to take about this long (`target_batch_time`, default 100 ms): a
+    /// row the batch changed stays locked for up to this long. See docs/benchmarks.md for why.
     pub target_batch_time: Duration,
     /// Rows of the first batch (`batch_size`, default 1000).
     pub batch_size: u64,
@@ -117,7 +118,7 @@ pub struct BackfillSettings {
 impl Default for BackfillSettings {
     fn default() -> Self {
         BackfillSettings {
-            target_batch_time: Duration::from_millis(150),
+            target_batch_time: Duration::from_millis(100),
             batch_size: 1000,
             min_batch_size: 10,
             max_batch_size: 100_000,
@@ -476,7 +477,7 @@ fn parse_backfill(raw: RawBackfill, bad: &impl Fn(String) -> Error) -> Result<Ba
             Ok(d) if !d.is_zero() => Ok(d),
             Ok(_) => Err(bad(format!("[backfill] {key} must be more than zero"))),
             Err(e) => Err(bad(format!(
-                "[backfill] {key} = \"{v}\": {e}; write a duration such as \"150ms\" or \"5s\""
+                "[backfill] {key} = \"{v}\": {e}; write a duration such as \"50ms\" or \"5s\""
             ))),
         },
     };

@@ -901,7 +901,8 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// The adaptive batch size: the time per row is smoothed over recent batches (an
-/// exponential moving average, as GitLab's batch optimizer does), and the size moves
+/// exponential moving average, as GitLab's batch optimizer does, except that a slower
+/// batch is believed at once), and the size moves
 /// toward `target / time per row`, at most halving or doubling per batch, within bounds.
 /// A fixed size (`batch=<n>`) stays fixed, except that a lock timeout halves it until a
 /// batch commits again.
@@ -955,7 +956,11 @@ impl Sizer {
             return;
         }
         let per_row = took.as_secs_f64() / rows as f64;
+        // A slower batch counts at once, a faster one through the average: the rows of a
+        // batch stay locked until it commits, so after a batch that ran long (a checkpoint,
+        // a burst of traffic) the next one must be short, while growing back can wait.
         let smoothed = match self.per_row {
+            Some(previous) if per_row > previous => per_row,
             Some(previous) => EMA_ALPHA * per_row + (1.0 - EMA_ALPHA) * previous,
             None => per_row,
         };
@@ -983,7 +988,10 @@ mod tests {
 
     #[test]
     fn batch_size_follows_the_target_time() {
-        let settings = BackfillSettings::default();
+        let settings = BackfillSettings {
+            target_batch_time: Duration::from_millis(150),
+            ..BackfillSettings::default()
+        };
         let mut sizer = Sizer::new(&settings, None, 1000);
         // Cheap rows: 1000 rows in 10 ms; the size doubles per batch up to the target.
         for _ in 0..3 {
@@ -1013,9 +1021,30 @@ mod tests {
     }
 
     #[test]
+    fn a_slow_batch_shrinks_the_next_at_once() {
+        let settings = BackfillSettings {
+            target_batch_time: Duration::from_millis(100),
+            ..BackfillSettings::default()
+        };
+        let mut sizer = Sizer::new(&settings, None, 1000);
+        sizer.observe(1000, Duration::from_millis(100));
+        assert_eq!(sizer.size(), 1000);
+        // Four times slower: the next batch is halved (the most one step allows), not
+        // eased down through the average.
+        sizer.observe(1000, Duration::from_millis(400));
+        assert_eq!(sizer.size(), 500);
+        sizer.observe(500, Duration::from_millis(200));
+        assert_eq!(sizer.size(), 250);
+        // Fast again: it grows back through the average.
+        sizer.observe(250, Duration::from_millis(25));
+        assert_eq!(sizer.size(), 357);
+    }
+
+    #[test]
     fn rate_limit_caps_the_batch() {
         let settings = BackfillSettings {
             max_rows_per_second: Some(200),
+            target_batch_time: Duration::from_millis(150),
             ..BackfillSettings::default()
         };
         let sizer = Sizer::new(&settings, None, 1000);
