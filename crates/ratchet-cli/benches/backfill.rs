@@ -39,6 +39,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use ratchet_test_support::{Kind, server_url, with_database};
 use sqlx::{AssertSqlSafe, Connection, MySqlConnection, PgConnection, Row};
 
 const DEFAULT_ROWS: u64 = 2_000_000;
@@ -67,31 +68,14 @@ impl Engine {
         }
     }
 
-    fn server_url(self) -> String {
-        match self {
-            Engine::Postgres => std::env::var("RATCHET_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
-            Engine::Mysql => std::env::var("RATCHET_TEST_MYSQL_URL")
-                .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into()),
-        }
-    }
-
-    /// The server URL pointed at `database`.
+    /// The test suite's server (`RATCHET_TEST_POSTGRES_URL`, `RATCHET_TEST_MYSQL_URL`)
+    /// pointed at `database`.
     fn url(self, database: &str) -> String {
-        let server = self.server_url();
-        let (base, query) = server
-            .split_once('?')
-            .map_or((server.as_str(), ""), |(b, q)| (b, q));
-        let authority_end = base.find("://").map_or(0, |i| i + 3);
-        let path_start = base[authority_end..]
-            .find('/')
-            .map_or(base.len(), |i| authority_end + i);
-        let mut url = format!("{}/{database}", &base[..path_start]);
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(query);
-        }
-        url
+        let kind = match self {
+            Engine::Postgres => Kind::Postgres,
+            Engine::Mysql => Kind::Mysql,
+        };
+        with_database(&server_url(kind).unwrap(), database)
     }
 }
 

@@ -77,8 +77,19 @@ fn unique_name() -> String {
     format!("ratchet_test_{}_{n}_{nanos:x}", std::process::id())
 }
 
+/// The server the tests (and the benches) use for `kind`: `RATCHET_TEST_POSTGRES_URL` or
+/// `RATCHET_TEST_MYSQL_URL`, else the local default. SQLite has no server: `None`.
+pub fn server_url(kind: Kind) -> Option<String> {
+    let (variable, default) = match kind {
+        Kind::Postgres => ("RATCHET_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
+        Kind::Mysql => ("RATCHET_TEST_MYSQL_URL", DEFAULT_MYSQL),
+        Kind::Sqlite => return None,
+    };
+    Some(std::env::var(variable).unwrap_or(default.into()))
+}
+
 /// `scheme://user@host:port/<db>` with the path replaced.
-fn with_database(admin_url: &str, name: &str) -> String {
+pub fn with_database(admin_url: &str, name: &str) -> String {
     let (base, query) = match admin_url.split_once('?') {
         Some((b, q)) => (b, format!("?{q}")),
         None => (admin_url, String::new()),
@@ -94,14 +105,12 @@ impl TestDb {
     /// A fresh PostgreSQL database, or `None` (the test is skipped) when the server is down
     /// and engines are not required.
     pub fn postgres() -> Option<TestDb> {
-        let admin = std::env::var("RATCHET_TEST_POSTGRES_URL").unwrap_or(DEFAULT_POSTGRES.into());
-        Self::server(Kind::Postgres, admin)
+        Self::server(Kind::Postgres, server_url(Kind::Postgres)?)
     }
 
     /// A fresh MySQL/MariaDB database, or `None` when the server is down (see `postgres`).
     pub fn mysql() -> Option<TestDb> {
-        let admin = std::env::var("RATCHET_TEST_MYSQL_URL").unwrap_or(DEFAULT_MYSQL.into());
-        Self::server(Kind::Mysql, admin)
+        Self::server(Kind::Mysql, server_url(Kind::Mysql)?)
     }
 
     /// A fresh SQLite database in a temporary folder.
