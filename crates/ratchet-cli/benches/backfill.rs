@@ -128,33 +128,21 @@ impl Conn {
 
     /// One application query: a read or a single-row update of `id`.
     async fn app_query(&mut self, id: i64, update: bool) -> Result<(), sqlx::Error> {
-        match (self, update) {
-            (Conn::Pg(c), false) => sqlx::query("SELECT status, total FROM orders WHERE id = $1")
+        let read = "SELECT status, total FROM orders WHERE id = ";
+        let write = "UPDATE orders SET status = CASE WHEN status = 'paid' THEN 'shipped' \
+                     ELSE 'paid' END WHERE id = ";
+        let sql = if update { write } else { read };
+        match self {
+            Conn::Pg(c) => sqlx::query(AssertSqlSafe(format!("{sql}$1")))
                 .bind(id)
                 .fetch_optional(c)
                 .await
                 .map(drop),
-            (Conn::Pg(c), true) => sqlx::query(
-                "UPDATE orders SET status = CASE WHEN status = 'paid' THEN 'shipped' ELSE 'paid' \
-                 END WHERE id = $1",
-            )
-            .bind(id)
-            .execute(c)
-            .await
-            .map(drop),
-            (Conn::My(c), false) => sqlx::query("SELECT status, total FROM orders WHERE id = ?")
+            Conn::My(c) => sqlx::query(AssertSqlSafe(format!("{sql}?")))
                 .bind(id)
                 .fetch_optional(c)
                 .await
                 .map(drop),
-            (Conn::My(c), true) => sqlx::query(
-                "UPDATE orders SET status = CASE WHEN status = 'paid' THEN 'shipped' ELSE 'paid' \
-                 END WHERE id = ?",
-            )
-            .bind(id)
-            .execute(c)
-            .await
-            .map(drop),
         }
     }
 }
