@@ -22,7 +22,8 @@
 use serde::Serialize;
 
 use crate::engine::{Engine, Param};
-use crate::sql::Dialect;
+use crate::source::Migration;
+use crate::sql::{Dialect, classify};
 use crate::{Error, Result};
 
 /// The ledger table's name.
@@ -117,6 +118,25 @@ pub struct NewRow {
     pub execution_time_ms: Option<i64>,
     /// A note.
     pub note: Option<String>,
+}
+
+impl NewRow {
+    /// A row for `migration` in `state`, its kind judged from its statements; no statement
+    /// done, no time and no note until the caller says otherwise.
+    pub(crate) fn of(migration: &Migration, dialect: Dialect, state: RowState) -> NewRow {
+        NewRow {
+            version: migration.version,
+            name: migration.name.clone(),
+            kind: classify::migration_kind(&migration.up.statements, dialect)
+                .as_str()
+                .to_string(),
+            checksum: migration.checksum.clone(),
+            state,
+            statements_done: 0,
+            execution_time_ms: None,
+            note: None,
+        }
+    }
 }
 
 /// A change to an existing row.

@@ -5,7 +5,6 @@ use serde::Serialize;
 use crate::ledger::{self, Change, NewRow, RowState};
 use crate::runner::Runner;
 use crate::source::MigrationSet;
-use crate::sql::classify;
 use crate::status::{self, State};
 use crate::{Error, Result};
 
@@ -154,16 +153,8 @@ impl Runner<'_> {
             ledger::insert(
                 self.engine,
                 &NewRow {
-                    version: migration.version,
-                    name: migration.name.clone(),
-                    kind: classify::migration_kind(&migration.up.statements, dialect)
-                        .as_str()
-                        .to_string(),
-                    checksum: migration.checksum.clone(),
-                    state: RowState::Applied,
-                    statements_done: 0,
-                    execution_time_ms: None,
                     note: Some(note.clone()),
+                    ..NewRow::of(migration, dialect, RowState::Applied)
                 },
             )
             .await?;

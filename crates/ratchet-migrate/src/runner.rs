@@ -547,18 +547,14 @@ impl<'a> Runner<'a> {
         }
         match step.direction {
             Direction::Up => {
-                let kind = kind_of(migration, self.engine.dialect());
+                let dialect = self.engine.dialect();
                 ledger::insert(
                     self.engine,
                     &NewRow {
-                        version: migration.version,
-                        name: migration.name.clone(),
-                        kind,
-                        checksum: migration.checksum.clone(),
-                        state: RowState::Applied,
                         statements_done: count(step.statements.len()),
                         execution_time_ms: Some(millis(started.elapsed())),
                         note: allow_note(migration),
+                        ..NewRow::of(migration, dialect, RowState::Applied)
                     },
                 )
                 .await?;
@@ -640,18 +636,12 @@ impl<'a> Runner<'a> {
         };
         let id = match step.direction {
             Direction::Up => {
-                let kind = kind_of(migration, self.engine.dialect());
+                let dialect = self.engine.dialect();
                 ledger::insert(
                     self.engine,
                     &NewRow {
-                        version: migration.version,
-                        name: migration.name.clone(),
-                        kind,
-                        checksum: migration.checksum.clone(),
-                        state: RowState::Failed,
-                        statements_done: 0,
-                        execution_time_ms: None,
                         note: Some(RUNNING_NOTE.into()),
+                        ..NewRow::of(migration, dialect, RowState::Failed)
                     },
                 )
                 .await?
@@ -933,12 +923,6 @@ pub(crate) fn allow_note(migration: &Migration) -> Option<String> {
         .map(|a| format!("allowed {}: {}", a.rule, a.reason))
         .collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
-}
-
-fn kind_of(migration: &Migration, dialect: Dialect) -> String {
-    classify::migration_kind(&migration.up.statements, dialect)
-        .as_str()
-        .to_string()
 }
 
 fn rollback_progress(step: &Step, done: usize) -> String {

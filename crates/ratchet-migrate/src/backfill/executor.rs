@@ -14,7 +14,7 @@ use crate::event::Event;
 use crate::ledger::{self, Change, NewRow, RowState};
 use crate::plan::Step;
 use crate::source::{BatchSize, Migration};
-use crate::sql::{Statement, classify};
+use crate::sql::Statement;
 use crate::{Error, Result};
 
 /// How a backfill step ended without an error.
@@ -177,16 +177,8 @@ async fn start(
         let ledger_id = ledger::insert(
             engine,
             &NewRow {
-                version: migration.version,
-                name: migration.name.clone(),
-                kind: classify::migration_kind(&migration.up.statements, dialect)
-                    .as_str()
-                    .to_string(),
-                checksum: migration.checksum.clone(),
-                state: RowState::Failed,
-                statements_done: 0,
-                execution_time_ms: None,
                 note: Some(RUNNING_NOTE.into()),
+                ..NewRow::of(migration, dialect, RowState::Failed)
             },
         )
         .await?;
