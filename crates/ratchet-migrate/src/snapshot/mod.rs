@@ -35,6 +35,7 @@ mod postgres;
 mod risky;
 mod sqlite;
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -659,6 +660,18 @@ fn list(row: &Row, index: usize) -> Vec<String> {
         Some(joined) if !joined.is_empty() => joined.split('\u{1f}').map(str::to_string).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Rows grouped by their first two columns (table and constraint name, say), in order.
+fn grouped_by_first_two(rows: Vec<Row>) -> BTreeMap<(String, String), Vec<Row>> {
+    let mut groups: BTreeMap<(String, String), Vec<Row>> = BTreeMap::new();
+    for row in rows {
+        groups
+            .entry((text(&row, 0), text(&row, 1)))
+            .or_default()
+            .push(row);
+    }
+    groups
 }
 
 /// A row's value as text ("" for NULL).

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use super::{
     Column, Constraint, ConstraintKind, EnumType, Index, Routine, Snapshot, Table, Trigger, View,
-    first_value, is_own_table, optional, run, text,
+    first_value, grouped_by_first_two, is_own_table, optional, run, text,
 };
-use crate::engine::{DbError, Engine, Row};
+use crate::engine::{DbError, Engine};
 use crate::sql::Dialect;
 
 pub(super) async fn introspect(engine: &mut dyn Engine) -> Result<Snapshot, DbError> {
@@ -187,14 +187,7 @@ pub(super) async fn introspect(engine: &mut dyn Engine) -> Result<Snapshot, DbEr
          ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
     )
     .await?;
-    let mut foreign_keys: BTreeMap<(String, String), Vec<Row>> = BTreeMap::new();
-    for row in rows {
-        foreign_keys
-            .entry((text(&row, 0), text(&row, 1)))
-            .or_default()
-            .push(row);
-    }
-    for ((table_name, name), rows) in foreign_keys {
+    for ((table_name, name), rows) in grouped_by_first_two(rows) {
         let (Some(table), Some(first)) = (tables.get_mut(&table_name), rows.first()) else {
             continue;
         };

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use super::{
     Column, Constraint, ConstraintKind, Index, Snapshot, Table, Trigger, View, collapse_whitespace,
-    flag, is_own_table, optional, run, text,
+    flag, grouped_by_first_two, is_own_table, optional, run, text,
 };
-use crate::engine::{DbError, Engine, Row};
+use crate::engine::{DbError, Engine};
 use crate::sql::Dialect;
 use crate::sql::lexer::{Lexer, Rules, Token, TokenKind};
 
@@ -199,14 +199,7 @@ pub(super) async fn introspect(engine: &mut dyn Engine) -> Result<Snapshot, DbEr
          WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
     )
     .await?;
-    let mut foreign_keys: BTreeMap<(String, String), Vec<Row>> = BTreeMap::new();
-    for row in rows {
-        foreign_keys
-            .entry((text(&row, 0), text(&row, 1)))
-            .or_default()
-            .push(row);
-    }
-    for ((table_name, _), rows) in foreign_keys {
+    for ((table_name, _), rows) in grouped_by_first_two(rows) {
         let Some(first) = rows.first() else {
             continue;
         };
